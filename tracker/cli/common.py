@@ -109,6 +109,7 @@ def get_context(ctx: typer.Context, *, db: Optional[str] = None, config: Optiona
         root.config_path = config
     if lang:
         root.lang_choice = lang
+    root.settings  # a bad kaisei.toml stops every command, not only those that read the bad key
     return root
 
 

@@ -1,0 +1,82 @@
+"""kaisei.toml: defaults, overrides from the file and the environment, and one clear line for a bad key."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tracker.config import load_settings
+from tracker.errors import ConfigError
+
+
+def write(tmp_path, text):
+    path = tmp_path / "kaisei.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    settings = load_settings()
+    assert settings.config_path is None
+    assert settings.department_keys() == ["accounting", "hr", "legal", "general_affairs", "it"]
+    assert settings.crawl.timeout == 30
+    assert settings.schedule.timezone == "Asia/Tokyo"
+
+
+def test_file_values(tmp_path):
+    path = write(tmp_path, """
+lang = "ja"
+sources_file = "my-sources.toml"
+[[departments]]
+key = "accounting"
+name_ja = "経理部"
+name_en = "Accounting"
+[smtp]
+host = "smtp.example.co.jp"
+from = "kaisei <kaisei@example.co.jp>"
+security = "ssl"
+port = 465
+""")
+    settings = load_settings(path)
+    assert settings.department_keys() == ["accounting"]
+    assert settings.smtp.from_ == "kaisei <kaisei@example.co.jp>"
+    assert settings.sources_file == str(tmp_path / "my-sources.toml")
+
+
+def test_environment_overrides(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAISEI_SMTP__PORT", "2525")
+    settings = load_settings(write(tmp_path, "[smtp]\nhost = 'x'\n"))
+    assert settings.smtp.port == 2525
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[smtp]\nprot = 25\n", "smtp.prot: unknown setting"),
+    ("[smtp]\nsecurity = 'tls'\n", "smtp.security"),
+    ("[crawl]\ntimeout = -1\n", "crawl.timeout"),
+    ("colour = 'blue'\n", "colour: unknown setting"),
+    ("[[departments]]\nkey='hr'\nname_ja='人事'\nname_en='HR'\n[[departments]]\nkey='hr'\nname_ja='x'\nname_en='y'\n",
+     "duplicate department key 'hr'"),
+    ("[smtp\nhost=1", "not valid TOML"),
+])
+def test_bad_settings_name_file_and_key(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert str(path) in message and expected in message
+    assert "\n" not in message
+
+
+def test_missing_explicit_file(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_cli_reports_bad_config_in_one_line(tmp_path):
+    path = write(tmp_path, "[smtp]\nprot = 25\n")
+    proc = subprocess.run([sys.executable, "-m", "tracker", "--config", str(path), "--db",
+                           f"sqlite:///{tmp_path / 'k.db'}", "db", "upgrade"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"kaisei: {path}: smtp.prot: unknown setting"

@@ -1,0 +1,5 @@
+"""`python -m tracker` is `kaisei`."""
+
+from tracker.cli import main
+
+main()
