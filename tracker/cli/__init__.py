@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 
 from tracker import __version__
@@ -69,20 +68,12 @@ _register_commands()
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    """Entry point: a user's mistake is one line on stderr and exit 1 (domain) or 2 (usage), never a traceback."""
+    """Entry point: a user's mistake is one line on stderr and exit 1 (domain) or 2 (usage), never a traceback.
+
+    Typer (standalone mode) prints usage errors and exits 2 itself; domain errors surface here.
+    """
     try:
-        rv = app(args=argv, prog_name="kaisei", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("kaisei: interrupted\n")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        app(args=argv, prog_name="kaisei")
     except KaiseiError as exc:
         sys.stderr.write(f"kaisei: {exc}\n")
         sys.exit(exc.exit_code)
@@ -90,8 +81,9 @@ def main(argv: Optional[list[str]] = None) -> None:
         sys.stderr.write("kaisei: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
+        # `kaisei updates | head`: the reader left; not an error.
+        sys.stderr.close()
         sys.exit(0)
-    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
