@@ -6,13 +6,16 @@ and no person removed it (manual, negated).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Optional
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.models import Tag
+
+log = logging.getLogger(__name__)
 
 
 def effective_labels(*, session: Session, update_ids: Iterable[int], kind: str = "department") -> dict[int, list[str]]:
@@ -56,3 +59,71 @@ def has_label_clause(labels: Iterable[str], *, kind: str = "department"):
     by_hand = select(Tag.id).where(Tag.update_id == Update.id, Tag.kind == kind, Tag.origin == "manual",
                                    Tag.negated.is_(False), Tag.label.in_(labels))
     return sa.or_(sa.exists(by_model), sa.exists(by_hand))
+
+
+def set_manual_tags(*, session: Session, update_id: int, add: Iterable[str] = (), remove: Iterable[str] = (),
+                    kind: str = "department", who: Optional[str] = None) -> list[str]:
+    """Add or remove labels by hand; returns the update's labels of ``kind`` in effect afterwards.
+
+    A manual add is in effect whatever the model or rules say; a manual remove (a negated manual tag) hides the
+    label whatever they say. There is one manual row per label, so adding back a removed label flips it. The
+    tagger never touches manual rows, so they survive a re-tag. Department labels must be configured keys.
+    """
+    from tracker.departments import get_department
+    from tracker.errors import KaiseiError, NotFoundError
+    from tracker.models import TAG_KINDS, Update, utcnow
+
+    if kind not in TAG_KINDS:
+        raise KaiseiError(f"unknown tag kind {kind!r}: use one of {', '.join(TAG_KINDS)}")
+    if session.get(Update, update_id) is None:
+        raise NotFoundError(f"unknown update {update_id}")
+    add = [_clean_label(label) for label in add]
+    remove = [_clean_label(label) for label in remove]
+    both = sorted(set(add) & set(remove))
+    if both:
+        raise KaiseiError(f"{both[0]!r} is both added and removed")
+    if kind == "department":
+        for label in add + remove:
+            get_department(session=session, key=label)
+    by = f" by {who}" if who else " by hand"
+    existing = {t.label: t for t in session.exec(select(Tag).where(
+        Tag.update_id == update_id, Tag.kind == kind, Tag.origin == "manual")).all()}
+    for label, negated in [(label, False) for label in add] + [(label, True) for label in remove]:
+        tag = existing.get(label)
+        if tag is not None and tag.negated == negated:
+            continue
+        if tag is None:
+            tag = existing[label] = Tag(update_id=update_id, kind=kind, label=label, origin="manual", score=1.0)
+        tag.negated = negated
+        tag.reason = ("removed" if negated else "added") + by
+        tag.created_at = utcnow()
+        session.add(tag)
+        log.info("update %s: %s %s %s%s", update_id, kind, label, "removed" if negated else "added", by)
+    session.flush()
+    return effective_labels(session=session, update_ids=[update_id], kind=kind)[update_id]
+
+
+def _clean_label(label: str) -> str:
+    from tracker.errors import KaiseiError
+
+    label = (label or "").strip()
+    if not label or len(label) > 50:
+        raise KaiseiError(f"bad tag label {label!r}")
+    return label
+
+
+def tags_with_reasons(*, session: Session, update_id: int) -> list[Tag]:
+    """Every tag of an update — model, rule and manual, removals included — by kind, label, then manual first.
+
+    A tag is in effect when ``tag_in_effect`` says so; ``reason`` says why it was given.
+    """
+    order = sa.case((Tag.origin == "manual", 0), (Tag.origin == "rule", 1), else_=2)
+    return list(session.exec(select(Tag).where(Tag.update_id == update_id)
+                             .order_by(Tag.kind, Tag.label, order, Tag.id)).all())
+
+
+def tag_in_effect(tag: Tag, tags: Iterable[Tag]) -> bool:
+    """Whether ``tag`` counts, given all the tags of its update: manual rows win over model and rule rows."""
+    if tag.origin == "manual":
+        return not tag.negated
+    return not any(t.origin == "manual" and t.negated and t.kind == tag.kind and t.label == tag.label for t in tags)

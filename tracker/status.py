@@ -1,0 +1,331 @@
+"""Status: where each person stands on each update (unread → read → studied → applied), and its history.
+
+``Status`` holds the current state per (person, update); no row means unread. Every change appends a
+``StatusEvent`` — the audit trail — in the same transaction, so the two never disagree.
+
+Concurrency: two terminals (or two people) may change statuses at the same moment. A change reads the current
+state and writes the new one, so it must not interleave with another change of the same row. On SQLite the write
+transaction is opened with ``BEGIN IMMEDIATE`` (the busy timeout in ``tracker.db`` makes the second writer wait
+instead of failing); on PostgreSQL the Status row is locked with ``SELECT … FOR UPDATE`` (a missing row is created
+with ``INSERT … ON CONFLICT DO NOTHING`` first, so there is always a row to lock). Either way both changes land and
+the history shows both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from tracker.errors import KaiseiError, NotFoundError
+from tracker.models import STATES, Person, Source, Status, StatusEvent, Update, utcnow
+from tracker.people import PersonRef, person_departments, resolve_person
+from tracker.tags import effective_labels, has_label_clause
+
+log = logging.getLogger(__name__)
+
+__all__ = ["STATES", "QueueRow", "set_status", "step_back", "get_states", "history", "queue", "queue_counts",
+           "TeamRow", "team_summary", "get_update"]
+
+
+def get_update(*, session: Session, update_id: int) -> Update:
+    update = session.get(Update, update_id)
+    if update is None:
+        raise NotFoundError(f"unknown update {update_id}")
+    return update
+
+
+def _check_state(state: str) -> str:
+    if state not in STATES:
+        raise KaiseiError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
+    return state
+
+
+def begin_write(session: Session) -> None:
+    """Make the session's transaction a write transaction now, so a read-then-write cannot interleave.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the write lock up front (waiting up to the busy timeout). When the session
+    has already written, the lock is already held. Other databases lock rows themselves (see ``_lock_status``).
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.driver_connection
+    if not dbapi.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _lock_status(session: Session, person_id: int, update_id: int) -> Optional[Status]:
+    """The Status row of (person, update), locked for this transaction; None when the person has not read it."""
+    begin_write(session)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # Lock the row; if there is none, create a placeholder so there is a row to lock — concurrent creators
+        # wait here for the first one to commit, then lock the same row.
+        from sqlalchemy.dialects.postgresql import insert
+
+        row = session.exec(select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
+                           .with_for_update().execution_options(populate_existing=True)).first()
+        if row is not None:
+            return None if row.state == "unread" else row
+        session.execute(insert(Status).values(person_id=person_id, update_id=update_id, state="unread", at=utcnow())
+                        .on_conflict_do_nothing(index_elements=["person_id", "update_id"]))
+        row = session.exec(select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
+                           .with_for_update().execution_options(populate_existing=True)).one()
+        return None if row.state == "unread" else row
+    return session.exec(select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
+                        .execution_options(populate_existing=True)).first()
+
+
+def set_status(*, session: Session, person: PersonRef, update_id: int, state: str, note: Optional[str] = None,
+               at: Optional[dt.datetime] = None) -> Optional[StatusEvent]:
+    """Move ``person`` to ``state`` on an update and append the change to the history.
+
+    Any state may follow any other (skipping forward, going back). Setting the current state again with a new
+    note records the note (an event from the state to itself); setting it again without one changes nothing and
+    returns None. ``unread`` removes the Status row. The caller commits.
+    """
+    _check_state(state)
+    person = resolve_person(session=session, person=person)
+    get_update(session=session, update_id=update_id)
+    note = note.strip() if note and note.strip() else None
+    at = at or utcnow()
+    if at.tzinfo is None:
+        raise KaiseiError("a status time needs a time zone")
+    row = _lock_status(session, person.id, update_id)
+    current = row.state if row is not None else "unread"
+    if current == state and (note is None or (row is not None and note == row.note)):
+        _drop_placeholder(session, person.id, update_id)
+        return None
+    if state == "unread":
+        if row is not None:
+            session.delete(row)
+        _drop_placeholder(session, person.id, update_id)
+    else:
+        if row is None:
+            row = session.get(Status, (person.id, update_id)) or Status(person_id=person.id, update_id=update_id,
+                                                                       state=state)
+        row.state = state
+        row.at = at
+        # The note belongs to the state it was given with; a new state without a note starts blank.
+        row.note = note if (note is not None or current != state) else row.note
+        session.add(row)
+    event = StatusEvent(person_id=person.id, update_id=update_id, from_state=current, to_state=state, note=note,
+                        at=at)
+    session.add(event)
+    session.flush()
+    log.info("%s: update %s %s -> %s", person.handle, update_id, current, state)
+    return event
+
+
+def _drop_placeholder(session: Session, person_id: int, update_id: int) -> None:
+    """Remove the PostgreSQL lock placeholder (state 'unread'), which must never outlive the transaction's change."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(sa.delete(Status).where(Status.person_id == person_id, Status.update_id == update_id,
+                                                Status.state == "unread"))
+
+
+def step_back(*, session: Session, person: PersonRef, update_id: int,
+              note: Optional[str] = None) -> Optional[StatusEvent]:
+    """One step back: applied → studied → read → unread. None when already unread."""
+    person = resolve_person(session=session, person=person)
+    get_update(session=session, update_id=update_id)
+    # Lock first, so two presses of "one step back" at once go back two steps, not one.
+    row = _lock_status(session, person.id, update_id)
+    current = row.state if row is not None else "unread"
+    if current == "unread":
+        _drop_placeholder(session, person.id, update_id)
+        return None
+    return set_status(session=session, person=person, update_id=update_id,
+                      state=STATES[STATES.index(current) - 1], note=note)
+
+
+def get_states(*, session: Session, person_id: int, update_ids: Iterable[int]) -> dict[int, Status]:
+    """update id → the person's Status row, for the ids that have one (the others are unread)."""
+    ids = list(update_ids)
+    result: dict[int, Status] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in session.exec(select(Status).where(Status.person_id == person_id, Status.update_id.in_(chunk),
+                                                     Status.state != "unread")).all():
+            result[row.update_id] = row
+    return result
+
+
+def history(*, session: Session, update_id: Optional[int] = None,
+            person_id: Optional[int] = None) -> list[StatusEvent]:
+    """Status events, oldest first, of one update and/or one person (all when neither is given)."""
+    query = select(StatusEvent).order_by(StatusEvent.at, StatusEvent.id)
+    if update_id is not None:
+        get_update(session=session, update_id=update_id)
+        query = query.where(StatusEvent.update_id == update_id)
+    if person_id is not None:
+        query = query.where(StatusEvent.person_id == person_id)
+    return list(session.exec(query).all())
+
+
+@dataclass
+class QueueRow:
+    """One line of a person's inbox."""
+
+    update_id: int
+    title: str
+    url: str
+    source: str  # the source's name
+    source_title: str
+    published_at: Optional[dt.datetime]
+    effective_on: Optional[dt.date]
+    deadline_on: Optional[dt.date]
+    state: str
+    note: Optional[str]
+    at: Optional[dt.datetime]  # when the current state was set
+    departments: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "update_id": self.update_id, "title": self.title, "url": self.url, "source": self.source,
+            "published_at": self.published_at, "effective_on": self.effective_on, "deadline_on": self.deadline_on,
+            "departments": self.departments, "state": self.state, "note": self.note, "at": self.at,
+        }
+
+
+def _person_status_join(person_id: int):
+    return sa.and_(Status.update_id == Update.id, Status.person_id == person_id)
+
+
+def queue_filter(*, session: Session, person: Person, state: Optional[str] = None,
+                 department: Optional[str] = None, source: Optional[str] = None, search: Optional[str] = None):
+    """The WHERE conditions of a person's queue (shared by ``queue`` and ``queue_counts``)."""
+    deps = person_departments(session=session, person_id=person.id)
+    if department is not None:
+        from tracker.departments import get_department
+
+        get_department(session=session, key=department)
+        deps = [department] if department in deps else []
+    conditions = [has_label_clause(deps)] if deps else [sa.false()]
+    if state is not None:
+        _check_state(state)
+        conditions.append(Status.state.is_(None) if state == "unread" else Status.state == state)
+    if source is not None:
+        conditions.append(Source.name == source)
+    if search:
+        conditions.append(Update.title.contains(search.strip(), autoescape=True))
+    return conditions
+
+
+def queue(*, session: Session, person: PersonRef, state: Optional[str] = None, department: Optional[str] = None,
+          source: Optional[str] = None, search: Optional[str] = None, offset: int = 0,
+          limit: int = 50) -> list[QueueRow]:
+    """A page of the person's inbox: their departments' updates, newest first, each with the person's state.
+
+    Paginated in SQL; the ordering walks the ``published_at`` index, so a page costs about the same on 1,000 or
+    100,000 updates. Updates without a publication time come last.
+    """
+    person = resolve_person(session=session, person=person)
+    conditions = queue_filter(session=session, person=person, state=state, department=department, source=source,
+                              search=search)
+    columns = (Update.id, Update.title, Update.url, Source.name, Source.title, Update.published_at,
+               Update.effective_on, Update.deadline_on, Status.state, Status.note, Status.at)
+
+    def base():
+        return (select(*columns).join(Source, Source.id == Update.source_id)
+                .outerjoin(Status, _person_status_join(person.id)).where(*conditions))
+
+    # Dated updates first, newest first, then undated ones; two queries so each can use the index order
+    # (``DESC NULLS LAST`` cannot use a plain ascending index on PostgreSQL).
+    dated = base().where(Update.published_at.is_not(None)).order_by(Update.published_at.desc(), Update.id.desc())
+    rows = list(session.exec(dated.offset(offset).limit(limit)).all())
+    if len(rows) < limit:
+        if rows:
+            undated_offset = 0
+        else:
+            n_dated = session.exec(select(sa.func.count()).select_from(
+                base().where(Update.published_at.is_not(None)).subquery())).one()
+            undated_offset = max(0, offset - n_dated)
+        undated = base().where(Update.published_at.is_(None)).order_by(Update.id.desc())
+        rows += session.exec(undated.offset(undated_offset).limit(limit - len(rows))).all()
+    labels = effective_labels(session=session, update_ids=[r[0] for r in rows])
+    return [QueueRow(update_id=r[0], title=r[1], url=r[2], source=r[3], source_title=r[4], published_at=r[5],
+                     effective_on=r[6], deadline_on=r[7], state=r[8] or "unread", note=r[9], at=r[10],
+                     departments=labels[r[0]]) for r in rows]
+
+
+def queue_counts(*, session: Session, person: PersonRef, department: Optional[str] = None,
+                 source: Optional[str] = None, search: Optional[str] = None) -> dict[str, int]:
+    """state → how many of the person's queue are in it (every state is a key), with the same filters as ``queue``."""
+    person = resolve_person(session=session, person=person)
+    conditions = queue_filter(session=session, person=person, department=department, source=source, search=search)
+    query = (select(Status.state, sa.func.count()).select_from(Update)
+             .outerjoin(Status, _person_status_join(person.id)).where(*conditions).group_by(Status.state))
+    if source is not None:
+        query = query.join(Source, Source.id == Update.source_id)
+    counts = {s: 0 for s in STATES}
+    for state, n in session.exec(query).all():
+        counts[state or "unread"] += n
+    return counts
+
+
+@dataclass
+class TeamRow:
+    """One person in one department: where they stand on that department's updates."""
+
+    department: str
+    handle: str
+    name: str
+    total: int
+    unread: int
+    read: int
+    studied: int
+    applied: int
+    overdue: int  # 施行日 or 締切 passed and not applied
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def team_summary(*, session: Session, department: Optional[str] = None,
+                 today: Optional[dt.date] = None) -> list[TeamRow]:
+    """Per department and active member: counts of unread/read/studied/applied and overdue updates.
+
+    Sorted by department (configured order) then handle. Each count is one grouped query per department, so the
+    cost does not grow with the number of people.
+    """
+    from tracker.dates import JST
+    from tracker.departments import get_department, list_departments
+    from tracker.models import Membership
+
+    today = today or dt.datetime.now(JST).date()
+    deps = [get_department(session=session, key=department)] if department else list_departments(session=session)
+    passed = sa.or_(Update.effective_on < today, Update.deadline_on < today)
+    result: list[TeamRow] = []
+    for dep in deps:
+        members = session.exec(
+            select(Person).join(Membership, Membership.person_id == Person.id)
+            .where(Membership.department_key == dep.key, Person.active.is_(True)).order_by(Person.handle)).all()
+        if not members:
+            continue
+        in_dep = has_label_clause([dep.key])
+        total, total_passed = session.exec(
+            select(sa.func.count(), sa.func.count().filter(passed)).select_from(Update).where(in_dep)).one()
+        per_state: dict[tuple[int, str], int] = {}
+        applied_passed: dict[int, int] = {}
+        ids = [p.id for p in members]
+        rows = session.exec(
+            select(Status.person_id, Status.state, sa.func.count(), sa.func.count().filter(passed))
+            .join(Update, Update.id == Status.update_id)
+            .where(Status.person_id.in_(ids), in_dep).group_by(Status.person_id, Status.state)).all()
+        for pid, state, n, n_passed in rows:
+            per_state[(pid, state)] = n
+            if state == "applied":
+                applied_passed[pid] = n_passed
+        for p in members:
+            counts = {s: per_state.get((p.id, s), 0) for s in STATES[1:]}
+            result.append(TeamRow(department=dep.key, handle=p.handle, name=p.name, total=total,
+                                  unread=total - sum(counts.values()), read=counts["read"],
+                                  studied=counts["studied"], applied=counts["applied"],
+                                  overdue=total_passed - applied_passed.get(p.id, 0)))
+    return result
