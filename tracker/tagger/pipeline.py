@@ -1,0 +1,224 @@
+"""The tagger: spaCy pipelines (Japanese through SudachiPy, English) with textcat_multilabel components, the rule
+layer and the thresholds tuned on the dev split, loaded once from the model shipped inside the package.
+
+spaCy is imported only when a ``Tagger`` is built, so importing ``tracker`` stays light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from tracker.tagger.dates import extract_dates
+from tracker.tagger.labels import DEPARTMENTS, TOPICS
+from tracker.tagger.rules import build_matcher, rule_hits
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).parent / "model"
+LANGS = ("ja", "en")
+# Without tuned thresholds (a model being built) a label needs this score, or a rule hit.
+DEFAULT_MODEL_THRESHOLD = 0.5
+DEFAULT_RULE_THRESHOLD = 0.0
+
+
+@dataclass
+class TagResult:
+    """What the tagger says about one text."""
+
+    departments: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # label → "model" | "rule"
+    effective_on: Optional[dt.date] = None
+    deadline_on: Optional[dt.date] = None
+    language: str = "ja"
+
+    def to_json(self, text: Optional[str] = None) -> dict:
+        """The object ``kaisei tag`` prints for one line."""
+        data: dict = {} if text is None else {"text": text}
+        data.update(
+            departments=self.departments,
+            topics=self.topics,
+            effective_on=self.effective_on.isoformat() if self.effective_on else None,
+            deadline_on=self.deadline_on.isoformat() if self.deadline_on else None,
+            reasons=self.reasons,
+            scores={k: round(v, 4) for k, v in self.scores.items() if k in self.reasons},
+        )
+        return data
+
+
+def detect_language(text: str) -> str:
+    """'ja' when kana/kanji make up a real share of the letters, else 'en'."""
+    cjk = latin = 0
+    for ch in text[:2000]:
+        code = ord(ch)
+        if 0x3040 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xFF66 <= code <= 0xFF9F:
+            cjk += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    if cjk == 0:
+        return "en"
+    # A kanji weighs about as much as a short English word: 'ja' unless Latin letters clearly dominate.
+    return "ja" if cjk * 4 >= latin * 0.5 else "en"
+
+
+@dataclass
+class _Lang:
+    nlp: object
+    matcher: object
+    table: dict[str, tuple[str, ...]]
+    has_model: bool
+
+
+class Tagger:
+    """Loads the pipelines once; ``tag`` and ``tag_many`` give a ``TagResult`` per text."""
+
+    def __init__(self, model_dir: Optional[Path] = None, *, departments: Optional[Sequence[str]] = None) -> None:
+        import spacy
+
+        self.model_dir = Path(model_dir) if model_dir else MODEL_DIR
+        # Only configured departments can be assigned; the model knows the five defaults.
+        self.departments = tuple(departments) if departments else DEPARTMENTS
+        self._langs: dict[str, _Lang] = {}
+        for lang in LANGS:
+            path = self.model_dir / lang
+            if (path / "config.cfg").exists():
+                nlp = spacy.load(path)
+                has_model = any(name.startswith("textcat") for name in nlp.pipe_names)
+            else:
+                log.warning("no trained %s pipeline in %s: tagging with the rule lexicons only", lang, self.model_dir)
+                nlp = spacy.blank(lang)
+                has_model = False
+            matcher, table = build_matcher(nlp, lang)
+            self._langs[lang] = _Lang(nlp=nlp, matcher=matcher, table=table, has_model=has_model)
+        self.thresholds = self._load_thresholds()
+        self.version = self._load_version()
+
+    def _load_thresholds(self) -> dict[str, dict[str, float]]:
+        path = self.model_dir / "thresholds.json"
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        return {"model": {}, "rule": {}}
+
+    def _load_version(self) -> str:
+        path = self.model_dir / "meta.json"
+        if path.exists():
+            return str(json.loads(path.read_text(encoding="utf-8")).get("version", "unknown"))
+        return "rules-only"
+
+    def threshold(self, label: str, *, rule: bool) -> float:
+        table = self.thresholds.get("rule" if rule else "model", {})
+        default = DEFAULT_RULE_THRESHOLD if rule else DEFAULT_MODEL_THRESHOLD
+        return float(table.get(label, default))
+
+    def tag(self, text: str, *, published: Optional[dt.date] = None) -> TagResult:
+        """Tag one text (title, summary and body joined)."""
+        return self.tag_many([text], published=[published])[0]
+
+    def tag_many(self, texts: Iterable[str], *, batch_size: int = 256,
+                 published: Optional[Sequence[Optional[dt.date]]] = None) -> list[TagResult]:
+        """Tag many texts with ``nlp.pipe``, in the order given."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        published = list(published) if published is not None else [None] * len(texts)
+        results: list[Optional[TagResult]] = [None] * len(texts)
+        by_lang: dict[str, list[int]] = {lang: [] for lang in LANGS}
+        for i, text in enumerate(texts):
+            by_lang[detect_language(text)].append(i)
+        for lang, indexes in by_lang.items():
+            if not indexes:
+                continue
+            state = self._langs[lang]
+            docs = state.nlp.pipe((_clip(texts[i]) for i in indexes), batch_size=batch_size)
+            for i, doc in zip(indexes, docs):
+                results[i] = self._decide(doc, state, lang, texts[i], published[i])
+        return [r for r in results if r is not None]
+
+    def iter_tag(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterable[tuple[str, TagResult]]:
+        """Stream (text, result) pairs, holding at most ``batch_size`` texts at a time (``kaisei tag``)."""
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from zip(batch, self.tag_many(batch, batch_size=batch_size))
+                batch = []
+        if batch:
+            yield from zip(batch, self.tag_many(batch, batch_size=batch_size))
+
+    def scores(self, texts: Sequence[str], *, batch_size: int = 256) -> list[tuple[dict[str, float], dict[str, list[str]]]]:
+        """Raw model scores and rule hits per label (for threshold tuning and evaluation)."""
+        out: list = [None] * len(texts)
+        by_lang: dict[str, list[int]] = {lang: [] for lang in LANGS}
+        for i, text in enumerate(texts):
+            by_lang[detect_language(text)].append(i)
+        for lang, indexes in by_lang.items():
+            state = self._langs[lang]
+            for i, doc in zip(indexes, state.nlp.pipe((_clip(texts[i]) for i in indexes), batch_size=batch_size)):
+                out[i] = (dict(doc.cats), _hits_by_label(doc, state))
+        return out
+
+    def decide(self, cats: dict[str, float], hits: dict[str, list[str]], *, has_model: bool = True) -> TagResult:
+        """Apply the thresholds to scores and rule hits: which labels are given, and why."""
+        result = TagResult()
+        for label in (*self.departments, *TOPICS):
+            if label not in DEPARTMENTS and label not in TOPICS:
+                continue
+            score = float(cats.get(label, 0.0))
+            phrases = hits.get(label, [])
+            if phrases and (not has_model or score >= self.threshold(label, rule=True)):
+                result.origins[label] = "rule"
+                result.reasons[label] = "rule: " + "、".join(phrases[:3])
+            elif has_model and score >= self.threshold(label, rule=False):
+                result.origins[label] = "model"
+                result.reasons[label] = f"model: {score:.2f}"
+            else:
+                continue
+            result.scores[label] = score if has_model else 1.0
+            (result.departments if label in DEPARTMENTS else result.topics).append(label)
+        if not result.departments:
+            # A topic without a department would reach nobody: none means none.
+            for label in result.topics:
+                result.reasons.pop(label, None)
+                result.origins.pop(label, None)
+                result.scores.pop(label, None)
+            result.topics = []
+        return result
+
+    def _decide(self, doc, state: _Lang, lang: str, text: str, published: Optional[dt.date]) -> TagResult:
+        result = self.decide(dict(doc.cats), _hits_by_label(doc, state), has_model=state.has_model)
+        result.language = lang
+        result.effective_on, result.deadline_on = extract_dates(text, published=published)
+        return result
+
+
+def _clip(text: str, limit: int = 4000) -> str:
+    # Headlines and lead paragraphs carry the labels; a huge body would only slow the tokenizer down.
+    return text[:limit]
+
+
+def _hits_by_label(doc, state: _Lang) -> dict[str, list[str]]:
+    by_label: dict[str, list[str]] = {}
+    for hit in rule_hits(doc, state.matcher, state.table):
+        for label in hit.labels:
+            by_label.setdefault(label, []).append(hit.phrase)
+    return by_label
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[tuple, Tagger] = {}
+
+
+def get_tagger(departments: Optional[Sequence[str]] = None) -> Tagger:
+    """The process-wide tagger (loaded on first use) for the given departments."""
+    key = tuple(departments) if departments else DEPARTMENTS
+    with _LOCK:
+        tagger = _CACHE.get(key)
+        if tagger is None:
+            tagger = _CACHE[key] = Tagger(departments=key)
+        return tagger

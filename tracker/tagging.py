@@ -1,0 +1,93 @@
+"""Store integration of the tagger: tag updates, write their Tag rows, re-tag with the current model.
+
+Model and rule tags of an update are replaced on every tagging; manual tags (a person's word) are never touched,
+and ``tracker.tags.effective_labels`` lets them win. Dates a source gave structurally are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from tracker.dates import JST
+from tracker.models import Department, Tag, Update, utcnow
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+def update_text(update: Update) -> str:
+    """The text the tagger reads: title, summary and body."""
+    return "\n".join(part for part in (update.title, update.summary, update.body) if part)
+
+
+def _published_date(update: Update) -> Optional[dt.date]:
+    if update.published_at is None:
+        return None
+    return update.published_at.astimezone(JST).date()
+
+
+def configured_departments(*, session: Session) -> list[str]:
+    """Department keys in the database (kept in step with kaisei.toml), else the five defaults."""
+    from tracker.tagger.labels import DEPARTMENTS
+
+    keys = list(session.exec(select(Department.key).order_by(Department.position, Department.key)).all())
+    return keys or list(DEPARTMENTS)
+
+
+def tag_updates(*, session: Session, updates: list[Update]) -> None:
+    """Tag each update and write its model/rule Tag rows (manual ones untouched); fill missing dates."""
+    if not updates:
+        return
+    from tracker.tagger import get_tagger
+
+    tagger = get_tagger(configured_departments(session=session))
+    for start in range(0, len(updates), BATCH):
+        chunk = updates[start:start + BATCH]
+        for update in chunk:
+            if update.id is None:
+                session.add(update)
+        session.flush()
+        results = tagger.tag_many([update_text(u) for u in chunk], published=[_published_date(u) for u in chunk])
+        ids = [u.id for u in chunk]
+        session.execute(sa.delete(Tag).where(Tag.update_id.in_(ids), Tag.origin.in_(("model", "rule"))))
+        now = utcnow()
+        for update, result in zip(chunk, results):
+            for kind, labels in (("department", result.departments), ("topic", result.topics)):
+                for label in labels:
+                    session.add(Tag(update_id=update.id, kind=kind, label=label,
+                                    score=round(result.scores.get(label, 1.0), 4),
+                                    origin=result.origins.get(label, "model"), reason=result.reasons.get(label)))
+            if update.effective_on is None and result.effective_on is not None:
+                update.effective_on = result.effective_on
+            if update.deadline_on is None and result.deadline_on is not None:
+                update.deadline_on = result.deadline_on
+            update.tagged_at = now
+            update.tagger_version = tagger.version
+            session.add(update)
+        session.flush()
+    log.info("tagged %d updates with tagger %s", len(updates), tagger.version)
+
+
+def retag(*, session: Session, since: Optional[dt.date] = None) -> int:
+    """Re-tag every update (published or fetched on/after ``since`` when given); returns how many."""
+    query = select(Update).order_by(Update.id)
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time(0, 0), tzinfo=JST)
+        query = query.where(sa.or_(Update.published_at >= start,
+                                   sa.and_(Update.published_at.is_(None), Update.fetched_at >= start)))
+    count = 0
+    last_id = 0
+    while True:
+        chunk = list(session.exec(query.where(Update.id > last_id).limit(BATCH)).all())
+        if not chunk:
+            break
+        tag_updates(session=session, updates=chunk)
+        count += len(chunk)
+        last_id = chunk[-1].id
+    return count
