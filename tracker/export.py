@@ -27,11 +27,13 @@ AUDIT_COLUMNS = ("at", "handle", "name", "departments", "update_id", "title", "u
 
 
 def audit_rows(*, session: Session, since: Optional[dt.date | dt.datetime] = None,
-               department: Optional[str] = None) -> list[dict[str, Any]]:
+               department: Optional[str] = None, update_id: Optional[int] = None,
+               person_id: Optional[int] = None) -> list[dict[str, Any]]:
     """Every status change, oldest first, as plain dicts (the columns of ``AUDIT_COLUMNS``).
 
     ``since``: a date (from 00:00 JST that day) or an aware datetime. ``department``: changes made by the
     department's members (membership as it is now; a person's departments are listed on every row).
+    ``update_id`` / ``person_id``: one update's or one person's changes.
     """
     query = (select(StatusEvent, Person.handle, Person.name, Update.title, Update.url, Source.name)
              .join(Person, Person.id == StatusEvent.person_id)
@@ -42,6 +44,10 @@ def audit_rows(*, session: Session, since: Optional[dt.date | dt.datetime] = Non
         if not isinstance(since, dt.datetime):
             since = dt.datetime.combine(since, dt.time(0), tzinfo=JST)
         query = query.where(StatusEvent.at >= since)
+    if update_id is not None:
+        query = query.where(StatusEvent.update_id == update_id)
+    if person_id is not None:
+        query = query.where(StatusEvent.person_id == person_id)
     if department is not None:
         from tracker.departments import get_department
 
