@@ -1,0 +1,124 @@
+"""Canonical URLs, clean titles and content hashes: what makes "one URL is one update" hold across crawls.
+
+Two fetches of the same announcement must produce the same key and the same hash, so everything here is
+deterministic and independent of how the page happened to be served (tracking parameters, fragments, host case,
+entity escaping, full-width spaces).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from crawlers.items import UpdateItem
+
+log = logging.getLogger(__name__)
+
+# Query parameters that only say where a click came from; they never select different content.
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl", "igshid",
+    "ref_src", "spm", "cmpid", "wt.mc_id",
+})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """The stable form of ``url`` (resolved against ``base``) used as an update's identity.
+
+    Lowercases scheme and host, drops the default port, the fragment and tracking parameters (``utm_*``,
+    ``fbclid`` …), sorts the remaining query parameters and percent-encodes stray spaces and non-ASCII path
+    characters. Anything that is not an http(s) URL is returned resolved but otherwise untouched.
+    """
+    url = (url or "").strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        return url
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host.encode("ascii")
+    except UnicodeEncodeError:
+        host = host.encode("idna").decode("ascii")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep the netloc as written
+        port = None
+    netloc = host
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    if port and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    path = _quote_unsafe(parts.path) or "/"
+    query_pairs = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(_TRACKING_PREFIXES) and key.lower() not in _TRACKING_PARAMS
+    ]
+    query = urlencode(sorted(query_pairs), doseq=True)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _quote_unsafe(path: str) -> str:
+    """Percent-encode spaces and non-ASCII characters, leaving existing escapes and reserved characters alone."""
+    out = []
+    for ch in path:
+        if ch == " " or ord(ch) > 126 or ord(ch) < 33:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# Only real tags: "<速報>" or "a < b" in a title is text, not markup.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![^<>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# Every kind of space a page uses between words: ASCII, NBSP, ideographic U+3000, thin and zero-width ones.
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+
+
+def clean_text(text: str | None) -> str:
+    """Text without markup: tags removed, entities unescaped, every run of spaces (U+3000 too) one ASCII space.
+
+    Full-width kana, kanji and punctuation stay as they are (no NFKC: ｶﾅ and （） are the page's own writing);
+    only the spacing is normalized.
+    """
+    if not text:
+        return ""
+    text = _COMMENT.sub(" ", text)
+    text = _SCRIPT.sub(" ", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    # Drop control characters a CMS sometimes leaves in (keep newlines: they become spaces below).
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_title(text: str | None) -> str:
+    """A title as shown to people: :func:`clean_text` on one line."""
+    return clean_text(text)
+
+
+def content_hash(item: "UpdateItem") -> str:
+    """SHA-256 of what a reader sees (title, summary, dates), so an unchanged re-crawl hashes the same.
+
+    The URL is the identity, not content; ``published_at`` is left out because some sources restamp it on
+    every build of the feed without changing the announcement.
+    """
+    parts = [
+        clean_title(item.title),
+        clean_text(item.summary),
+        item.effective_on.isoformat() if item.effective_on else "",
+        item.deadline_on.isoformat() if item.deadline_on else "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

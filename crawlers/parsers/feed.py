@@ -1,0 +1,122 @@
+"""RSS 1.0 (RDF), RSS 2.0 and Atom through feedparser, with the regulators' date quirks corrected."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Mapping
+
+import feedparser
+
+from crawlers.items import UpdateItem
+from crawlers.normalize import canonical_url, clean_text, clean_title
+from crawlers.parsers import ParseError, one_line
+from crawlers.parsers.dates import entry_datetime
+from tracker.dates import parse_date
+
+if TYPE_CHECKING:
+    from crawlers.registry import SourceSpec
+
+log = logging.getLogger(__name__)
+
+# e-Gov パブコメ descriptions carry labelled lines: 受付締切日時：2026/07/10 23:59, カテゴリー：労働・雇用.
+_DEADLINE = re.compile(r"(?:受付締切日時|意見募集締切日|締切日時|受付締切日)\s*[：:]\s*([^\n<]+)")
+_CATEGORY = re.compile(r"カテゴリー?\s*[：:]\s*([^\n<]+)")
+_CATEGORY_SPLIT = re.compile(r"\s*[、,，/／;；]\s*")
+
+
+def parse_feed(spec: "SourceSpec", body: bytes, *, url: str,
+               headers: Mapping[str, str] | None = None) -> list[UpdateItem]:
+    """The entries of an RSS/Atom feed as items; ParseError when ``body`` is not a feed at all."""
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if spec.encoding:
+        response_headers["content-type"] = f"application/xml; charset={spec.encoding}"
+    response_headers.setdefault("content-location", url)
+    # A BytesIO, never the bytes themselves: feedparser treats a bytes/str argument as a possible file name.
+    feed = feedparser.parse(io.BytesIO(body), response_headers=response_headers, sanitize_html=True)
+    if not feed.entries:
+        if not feed.version:
+            reason = feed.get("bozo_exception")
+            head = body.lstrip()[:200].lower()
+            if b"<html" in head or b"<!doctype html" in head:
+                raise ParseError("not a feed: the server sent an HTML page")
+            raise ParseError(f"not a feed: {one_line(reason) if reason else 'no RSS or Atom root element'}")
+        return []
+    if feed.bozo:
+        log.info("%s: feed is malformed (%s); reading the %d entries found", spec.name,
+                 one_line(feed.get("bozo_exception")), len(feed.entries))
+    items: list[UpdateItem] = []
+    seen: set[str] = set()
+    skipped = 0
+    for entry in feed.entries:
+        item = _entry_item(spec, entry, page_url=url)
+        if item is None:
+            skipped += 1
+            continue
+        if item.url in seen:  # one URL is one update, even when a feed repeats an entry
+            continue
+        seen.add(item.url)
+        items.append(item)
+    if skipped:
+        log.info("%s: skipped %d entries without a title or link", spec.name, skipped)
+    if not items:
+        raise ParseError(f"feed has {len(feed.entries)} entries but none with a title and link")
+    return items
+
+
+def _entry_link(entry: Any) -> str:
+    link = entry.get("link") or ""
+    if not link:
+        for candidate in entry.get("links") or []:
+            if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
+                link = candidate["href"]
+                break
+    if not link:
+        ident = entry.get("id") or ""
+        if ident.startswith(("http://", "https://")):
+            link = ident
+    return link
+
+
+def _entry_summary(entry: Any) -> str:
+    value = entry.get("summary") or ""
+    if not value and entry.get("content"):
+        value = entry["content"][0].get("value", "")
+    # <br> separates the labelled lines of e-Gov descriptions: keep them apart before markup is dropped.
+    return re.sub(r"<br\s*/?>", "\n", value, flags=re.I)
+
+
+def _entry_item(spec: "SourceSpec", entry: Any, *, page_url: str) -> UpdateItem | None:
+    title = clean_title(entry.get("title"))
+    link = _entry_link(entry)
+    if not title or not link:
+        return None
+    raw_summary = _entry_summary(entry)
+    raw_date = entry.get("published") or entry.get("updated") or entry.get("created")
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
+    published_at = entry_datetime(raw_date, language=spec.language,
+                                  date_only=bool(spec.settings.get("date_only")), parsed=parsed)
+    deadline_on = None
+    categories: list[str] = []
+    plain = clean_text(raw_summary)
+    lines = [clean_text(line) for line in raw_summary.splitlines()]
+    for line in lines:
+        if deadline_on is None and (m := _DEADLINE.search(line)):
+            deadline_on = parse_date(m.group(1))
+        if m := _CATEGORY.search(line):
+            categories.extend(c for c in _CATEGORY_SPLIT.split(m.group(1).strip()) if c)
+    for tag in entry.get("tags") or []:
+        term = clean_text(tag.get("term"))
+        if term and term not in categories:
+            categories.append(term)
+    return UpdateItem(
+        source=spec.name,
+        url=canonical_url(link, base=page_url),
+        title=title,
+        summary=plain,
+        published_at=published_at,
+        deadline_on=deadline_on,
+        language=spec.language,
+        categories=categories,
+    )

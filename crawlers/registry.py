@@ -1,0 +1,263 @@
+"""The source registry: built-in regulators, merged with kaisei.toml's ``[[sources]]`` and a sources file.
+
+Merge order: built-ins (``crawlers/builtin_sources.toml``) → ``settings.sources`` → the sources file
+(``sources_file=`` or ``settings.sources_file``). An entry whose ``name`` is already known overrides only the
+fields it gives (``select`` and ``settings`` key by key); a new name adds a source and must give ``kind`` and
+``url``. Every mistake is a ``ConfigError`` of one line naming the file, the source and the key.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+from urllib.parse import urlsplit
+
+from tracker.errors import ConfigError
+
+if TYPE_CHECKING:
+    from tracker.config import Settings
+
+log = logging.getLogger(__name__)
+
+KINDS = ("feed", "html", "egov-laws")
+SELECT_KEYS = ("item", "title", "link", "date", "summary")
+SELECT_REQUIRED = ("item", "title", "link")
+EGOV_LAWS_DEFAULT_DAYS = 7
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source as the crawler sees it: where to fetch and how to read what comes back."""
+
+    name: str
+    title: str
+    kind: str
+    url: str
+    language: str = "ja"
+    select: Optional[dict[str, str]] = None
+    encoding: Optional[str] = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    schedule: Optional[str] = None
+    enabled: bool = True
+
+    @property
+    def host(self) -> str:
+        """The host the crawler is polite to (one request at a time, a delay between them)."""
+        return (urlsplit(self.url).hostname or "").lower()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The spec as a sources-file entry (what ``kaisei sources --format json`` prints)."""
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["select"] = dict(self.select) if self.select else None
+        out["settings"] = dict(self.settings)
+        return out
+
+
+_FIELDS = tuple(f.name for f in fields(SourceSpec))
+
+
+def _fail(origin: str, name: str | None, key: str, message: str) -> ConfigError:
+    who = f"source {name!r}" if name else "sources"
+    return ConfigError(f"{origin}: {who}: {key}: {message}")
+
+
+def _merge_entry(known: dict[str, dict[str, Any]], entry: Any, *, origin: str, index: int) -> None:
+    """Apply one ``[[sources]]`` entry to ``known`` (name → raw fields), checking its keys and types."""
+    if not isinstance(entry, dict):
+        raise _fail(origin, None, f"sources[{index}]", "must be a table")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(origin, None, f"sources[{index}].name", "missing (every source needs a unique name)")
+    if not _NAME.match(name):
+        raise _fail(origin, name, "name", "use lower-case letters, digits, '-', '_' or '.'")
+    for key in entry:
+        if key not in _FIELDS:
+            raise _fail(origin, name, key, f"unknown key (known: {', '.join(_FIELDS)})")
+    for key in ("select", "settings"):
+        if key in entry and not isinstance(entry[key], dict):
+            raise _fail(origin, name, key, "must be a table")
+    for key in entry.get("select") or {}:
+        if key not in SELECT_KEYS:
+            raise _fail(origin, name, f"select.{key}", f"unknown key (known: {', '.join(SELECT_KEYS)})")
+    base = known.get(name)
+    if base is None:
+        for key in ("kind", "url"):
+            if key not in entry:
+                raise _fail(origin, name, key, "missing (a new source needs kind and url)")
+        merged: dict[str, Any] = {"title": name}
+    else:
+        merged = dict(base)
+    for key, value in entry.items():
+        if key in ("select", "settings") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    merged["_origin"] = origin
+    known[name] = merged
+
+
+def _spec(raw: dict[str, Any]) -> SourceSpec:
+    """Validate the merged fields of one source and build its spec."""
+    origin, name = raw.pop("_origin"), raw["name"]
+
+    def need_str(key: str, *, optional: bool = False) -> Optional[str]:
+        value = raw.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(origin, name, key, "must be a non-empty string")
+        return value.strip()
+
+    kind = need_str("kind")
+    if kind not in KINDS:
+        raise _fail(origin, name, "kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    url = need_str("url")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _fail(origin, name, "url", f"{url!r} is not an http(s) URL")
+    title = need_str("title")
+    language = need_str("language", optional=True) or "ja"
+    encoding = need_str("encoding", optional=True)
+    if encoding:
+        from crawlers.encoding import python_codec
+
+        if python_codec(encoding) is None:
+            raise _fail(origin, name, "encoding", f"unknown encoding {encoding!r}")
+    schedule = need_str("schedule", optional=True)
+    if schedule:
+        _check_cron(schedule, origin=origin, name=name)
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise _fail(origin, name, "enabled", "must be true or false")
+    settings = dict(raw.get("settings") or {})
+    select = raw.get("select") or None
+    if select is not None:
+        for key, value in select.items():
+            if not isinstance(value, str) or not value.strip():
+                raise _fail(origin, name, f"select.{key}", "must be a non-empty CSS selector string")
+            _check_selector(value, origin=origin, name=name, key=f"select.{key}")
+        select = {key: value.strip() for key, value in select.items()}
+    if kind == "html":
+        for key in SELECT_REQUIRED:
+            if not select or key not in select:
+                raise _fail(origin, name, f"select.{key}", "missing (html sources need it)")
+    if kind == "egov-laws":
+        days = settings.get("days", EGOV_LAWS_DEFAULT_DAYS)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
+            raise _fail(origin, name, "settings.days", "must be a whole number of days from 1 to 366")
+    if "date_only" in settings and not isinstance(settings["date_only"], bool):
+        raise _fail(origin, name, "settings.date_only", "must be true or false")
+    return SourceSpec(name=name, title=title, kind=kind, url=url, language=language, select=select,
+                      encoding=encoding, settings=settings, schedule=schedule, enabled=enabled)
+
+
+def _check_selector(value: str, *, origin: str, name: str, key: str) -> None:
+    from parsel import Selector
+
+    try:
+        Selector(text="<html></html>").css(value)
+    except Exception as exc:  # cssselect raises several types (SelectorSyntaxError, ExpressionError …)
+        raise _fail(origin, name, key, f"not a valid CSS selector: {str(exc).splitlines()[0]}") from exc
+
+
+def _check_cron(value: str, *, origin: str, name: str) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise _fail(origin, name, "schedule", f"not a cron expression: {exc}") from exc
+
+
+def _read_builtin() -> list[dict[str, Any]]:
+    text = resources.files("crawlers").joinpath("builtin_sources.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["sources"]
+
+
+def _entries(data: dict[str, Any], *, origin: str) -> list[Any]:
+    for key in data:
+        if key != "sources":
+            raise ConfigError(f"{origin}: {key}: unknown key (a sources file holds [[sources]] tables only)")
+    entries = data.get("sources", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{origin}: sources: must be an array of tables ([[sources]])")
+    return entries
+
+
+def read_sources_file(path: Path) -> list[Any]:
+    """The raw ``[[sources]]`` entries of a TOML sources file; a ConfigError naming the file otherwise."""
+    from tracker.config import read_toml
+
+    return _entries(read_toml(Path(path)), origin=str(path))
+
+
+def build_sources(layers: Iterable[tuple[str, list[Any]]], *, include_disabled: bool = False) -> list[SourceSpec]:
+    """Merge (origin, entries) layers in order on top of each other and validate the result."""
+    known: dict[str, dict[str, Any]] = {}
+    for origin, entries in layers:
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            _merge_entry(known, entry, origin=origin, index=index)
+            name = entry["name"]
+            if name in seen:
+                raise _fail(origin, name, "name", "defined twice in this file")
+            seen.add(name)
+    specs = [_spec(dict(raw)) for raw in known.values()]
+    return specs if include_disabled else [spec for spec in specs if spec.enabled]
+
+
+def load_sources(*, settings: "Settings | None" = None, sources_file: Path | str | None = None,
+                 include_disabled: bool = False) -> list[SourceSpec]:
+    """All sources to crawl: built-ins, then kaisei.toml's ``[[sources]]``, then the sources file.
+
+    ``sources_file`` defaults to ``settings.sources_file``. Sources with ``enabled = false`` are left out
+    unless ``include_disabled``. Raises ``ConfigError`` (one line: file, source, key) on any bad entry.
+    """
+    layers: list[tuple[str, list[Any]]] = [("built-in sources", _read_builtin())]
+    if settings is not None and settings.sources:
+        origin = str(settings.config_path) if settings.config_path else "kaisei.toml"
+        layers.append((origin, list(settings.sources)))
+    path = sources_file or (settings.sources_file if settings is not None else None)
+    if path:
+        layers.append((str(path), read_sources_file(Path(path).expanduser())))
+    return build_sources(layers, include_disabled=include_disabled)
+
+
+def get_source(specs: Iterable[SourceSpec], name: str) -> SourceSpec:
+    """The spec called ``name``; NotFoundError listing the known names otherwise."""
+    from tracker.errors import NotFoundError
+
+    specs = list(specs)
+    for spec in specs:
+        if spec.name == name:
+            return spec
+    raise NotFoundError(f"unknown source {name!r} (known: {', '.join(s.name for s in specs)})")
+
+
+def start_urls(spec: SourceSpec, *, today: dt.date) -> list[str]:
+    """The URLs one crawl of ``spec`` fetches.
+
+    Feeds and list pages: their URL. ``egov-laws``: the law API's update list for each of the last
+    ``settings.days`` days (default 7), oldest first, ending with ``today``.
+    """
+    if spec.kind != "egov-laws":
+        return [spec.url]
+    days = int(spec.settings.get("days", EGOV_LAWS_DEFAULT_DAYS))
+    base = spec.url if spec.url.endswith("/") else spec.url + "/"
+    return [f"{base}{(today - dt.timedelta(days=back)):%Y%m%d}" for back in range(days - 1, -1, -1)]
+
+
+def with_overrides(spec: SourceSpec, **changes: Any) -> SourceSpec:
+    """A copy of ``spec`` with some fields replaced (tests and the sample site use it)."""
+    return replace(spec, **changes)
+
+
+BUILTIN_SOURCES: tuple[SourceSpec, ...] = tuple(build_sources([("built-in sources", _read_builtin())]))
