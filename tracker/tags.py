@@ -46,11 +46,14 @@ def has_label_clause(labels: Iterable[str], *, kind: str = "department"):
     from tracker.models import Update
 
     labels = list(labels)
-    manual_removed = (
-        select(Tag.id).where(Tag.update_id == Update.id, Tag.kind == kind, Tag.origin == "manual",
-                             Tag.negated.is_(True), Tag.label == sa.literal_column("given.label"))
-    )
     given = sa.orm.aliased(Tag, name="given")
+    # Correlate on ``given`` (the enclosing subquery), not on ``update``: SQLAlchemy only auto-correlates one level
+    # up, and an uncorrelated ``update`` here would let any removal anywhere hide the label everywhere.
+    removed = sa.orm.aliased(Tag, name="removed")
+    manual_removed = (
+        select(removed.id).where(removed.update_id == given.update_id, removed.kind == kind,
+                                 removed.origin == "manual", removed.negated.is_(True), removed.label == given.label)
+    )
     by_model = (
         select(given.id)
         .where(given.update_id == Update.id, given.kind == kind, given.label.in_(labels), given.origin != "manual")
