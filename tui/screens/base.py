@@ -1,0 +1,136 @@
+"""What the main screens share: the table widget, the next-screen key and the keys that act on one update."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from tracker.dates import JST
+from tui.bindings import key, localize
+from tui.text import literal
+
+
+@dataclass
+class Target:
+    """The update a key acts on."""
+
+    update_id: int
+    title: str = ""
+    url: str = ""
+    departments: list[str] = field(default_factory=list)
+
+
+class KaiseiTable(DataTable):
+    """A row-cursor table whose enter opens the detail (shown in the footer in the person's language)."""
+
+    BINDINGS = [key("enter", "select_cursor", "detail")]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(**kwargs)
+
+    def on_mount(self) -> None:
+        localize(self, self.app.lang)
+
+    def selected_key(self) -> Optional[str]:
+        if self.row_count == 0:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # the cursor is outside the rows (table just cleared)
+            return None
+
+
+class MainScreen(Screen):
+    """A screen that ``tab`` leaves for the next one (inbox → deadlines → team → sources)."""
+
+    BINDINGS = [key("tab", "app.next_screen", "next", key_display="tab")]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize(self, self.app.lang)
+
+
+UPDATE_KEYS = [
+    key("r", "mark('read')", "read"),
+    key("s", "mark('studied')", "studied"),
+    key("a", "mark_applied", "applied"),
+    key("u", "step_back", "back", show=False),
+    key("o", "open_link", "open", show=False),
+    key("t", "edit_tags", "tags", show=False),
+]
+
+
+class UpdateActions:
+    """The keys that act on one update (r, s, a, u, o, t), for screens that can say which one is selected."""
+
+    def current_target(self) -> Optional[Target]:
+        """The selected update; screens override this (nothing is selected by default)."""
+        return None
+
+    def action_mark(self, state: str) -> None:
+        target = self.current_target()
+        if target is not None:
+            self.app.change_status(target.update_id, state, title=target.title)
+
+    def action_mark_applied(self) -> None:
+        from tui.screens.modals import NoteModal
+
+        target = self.current_target()
+        if target is None:
+            return
+
+        def done(note: Optional[str]) -> None:
+            if note is not None:  # None: cancelled
+                self.app.change_status(target.update_id, "applied", note=note or None, title=target.title)
+
+        self.app.push_screen(NoteModal(target.title), callback=done)
+
+    def action_step_back(self) -> None:
+        target = self.current_target()
+        if target is not None:
+            self.app.change_status(target.update_id, None, title=target.title)
+
+    def action_open_link(self) -> None:
+        target = self.current_target()
+        if target is not None:
+            self.app.open_link(target.url)
+
+    def action_edit_tags(self) -> None:
+        from tui.screens.modals import TagsModal
+
+        target = self.current_target()
+        if target is None:
+            return
+
+        def done(labels: Optional[list[str]]) -> None:
+            if labels is not None and sorted(labels) != sorted(target.departments):
+                self.app.change_departments(target.update_id, labels)
+
+        self.app.push_screen(TagsModal(self.app.departments, target.departments), callback=done)
+
+
+def jst_date(value: Optional[dt.datetime]) -> str:
+    return value.astimezone(JST).strftime("%Y-%m-%d") if value is not None else "—"
+
+
+def jst_datetime(value: Optional[dt.datetime]) -> str:
+    return value.astimezone(JST).strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+
+
+def state_cell(app, state: str) -> Text:
+    """The state column: unread stands out with a dot."""
+    label = app.state_label(state)
+    if state == "unread":
+        return Text("● " + label, style="bold")
+    return Text("  " + label, style="dim" if state == "applied" else "")
+
+
+def title_cell(title: str, state: str) -> Text:
+    return literal(title, "bold" if state == "unread" else ("dim" if state == "applied" else ""))

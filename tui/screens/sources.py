@@ -1,0 +1,89 @@
+"""Sources: last crawl, status, error and item count per source; ``c`` runs ``kaisei crawl`` in the background."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Footer, Log, ProgressBar, Static
+
+from tui import messages
+from tui.bindings import key
+from tui.screens.base import KaiseiTable, MainScreen, jst_datetime
+from tui.text import literal
+
+STATUS_STYLES = {"ok": "green", "not_modified": "dim", "error": "bold red", "running": "yellow"}
+
+
+class SourcesScreen(MainScreen):
+    BINDINGS = [key("c", "crawl", "crawl"), key("ctrl+r", "reload", "refresh", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crawling = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sources-header", classes="screen-header")
+        yield KaiseiTable(id="sources-table")
+        yield ProgressBar(total=None, show_eta=False, id="crawl-progress", classes="hidden")
+        yield Log(id="crawl-log", classes="hidden", max_lines=500)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        self.query_one("#sources-header", Static).update(Text(tr("screen.sources"), style="bold"))
+        table = self.query_one(KaiseiTable)
+        table.add_column(tr("col.name"), width=18, key="name")
+        table.add_column(tr("col.title"), width=22, key="title")
+        table.add_column(tr("col.last_crawl"), width=16, key="last")
+        table.add_column(tr("col.status"), width=12, key="status")
+        table.add_column(Text(tr("col.items"), justify="right"), width=7, key="items")
+        table.add_column(tr("col.error"), width=max(20, self.app.size.width - 100), key="error")
+        table.focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.app.load_sources(self)
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    @on(messages.RowsLoaded)
+    def _loaded(self, message: messages.RowsLoaded) -> None:
+        if message.kind != "sources":
+            return
+        table = self.query_one(KaiseiTable)
+        table.clear()
+        for source in message.rows:
+            status = source.last_status or self.app.tr("sources.never")
+            table.add_row(literal(source.name), literal(source.title), Text(jst_datetime(source.last_crawled_at)),
+                          literal(status, STATUS_STYLES.get(source.last_status or "", "dim")),
+                          Text(str(source.items), justify="right"),
+                          literal(source.last_error or "", "red"), key=source.name)
+
+    def action_crawl(self) -> None:
+        if self.crawling:
+            self.app.notify(self.app.tr("crawl.busy"), severity="warning")
+            return
+        self.crawling = True
+        self.query_one("#crawl-progress").remove_class("hidden")
+        log = self.query_one("#crawl-log", Log)
+        log.remove_class("hidden")
+        log.clear()
+        log.write_line(self.app.tr("crawl.running"))
+        self.app.run_crawl(self)
+
+    @on(messages.CrawlProgress)
+    def _progress(self, message: messages.CrawlProgress) -> None:
+        # Log.write_line shows the line as plain text: crawl output is never read as markup.
+        self.query_one("#crawl-log", Log).write_line(message.line)
+
+    @on(messages.CrawlFinished)
+    def _finished(self, message: messages.CrawlFinished) -> None:
+        self.crawling = False
+        self.query_one("#crawl-progress").add_class("hidden")
+        done = self.app.tr("crawl.done", code=message.returncode)
+        self.query_one("#crawl-log", Log).write_line(done)
+        self.app.notify(done, severity="information" if message.returncode == 0 else "warning")
+        self.action_reload()
+        self.app.refresh_inbox()
