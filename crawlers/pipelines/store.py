@@ -1,0 +1,79 @@
+"""Each source's batch is stored in one transaction: its updates (new, revised or untouched) and its CrawlRun."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from crawlers.parsers import one_line
+from crawlers.spiders.batch import SourceBatch
+from tracker.db import session_scope
+from tracker.store import BatchOutcome, store_source_batch
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = "interrupted: the crawl was stopped before this source finished"
+
+
+class StorePipeline:
+    """Write a source's batch with ``tracker.store.store_source_batch``; a database error fails that source only.
+
+    Needs ``spider.db_engine``; reports each outcome to ``spider.report`` (a ``crawlers.runner.CrawlReport``) when
+    the spider has one.
+    """
+
+    def __init__(self, crawler: Any = None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "StorePipeline":
+        return cls(crawler)
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+    def process_item(self, batch: SourceBatch) -> SourceBatch:
+        engine = self.spider.db_engine
+        try:
+            with session_scope(engine) as session:
+                outcome = store_source_batch(
+                    session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
+                    not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
+                    run_id=batch.run_id, started_at=batch.started_at,
+                )
+        except Exception as exc:  # the database refused this batch: record it, keep crawling the others
+            log.debug("storing %s failed", batch.source, exc_info=True)
+            message = f"database error: {one_line(exc)}"
+            outcome = self._record_failure(batch, message)
+            self.crawler.stats.inc_value("kaisei/store_failed")
+        batch.outcome = outcome
+        self._report(outcome)
+        return batch
+
+    def _record_failure(self, batch: SourceBatch, message: str) -> BatchOutcome:
+        """Close the source's CrawlRun as an error, in a transaction of its own, storing no update."""
+        errors = [*batch.errors, message]
+        try:
+            with session_scope(self.spider.db_engine) as session:
+                return store_source_batch(session=session, source_name=batch.source, items=[],
+                                          responses=batch.responses, not_modified=batch.not_modified,
+                                          errors=errors, validators={}, run_id=batch.run_id,
+                                          started_at=batch.started_at)
+        except Exception:
+            log.debug("recording the failure of %s failed too", batch.source, exc_info=True)
+            return BatchOutcome(source=batch.source, status="error", errors=len(errors),
+                                message="; ".join(errors))
+
+    def _report(self, outcome: BatchOutcome) -> None:
+        report: Optional[Any] = getattr(self.spider, "report", None)
+        if report is not None:
+            report.add(outcome)
+
+    def close_spider(self) -> None:
+        """Sources still waiting for an answer when the crawl stops are recorded as interrupted."""
+        spider = self.spider
+        for name in spider.unfinished():
+            batch = spider.batches[name]
+            outcome = self._record_failure(batch, INTERRUPTED)
+            self._report(outcome)

@@ -1,0 +1,146 @@
+"""Running a crawl: one ``CrawlerProcess`` per process, because Twisted's reactor cannot be started twice.
+
+``run_crawl`` crawls in the current process (``kaisei crawl`` calls it) and returns a ``CrawlReport``. Anything
+that crawls more than once — the service, the tests, the benchmark — runs each crawl in a child process with
+``run_crawl_subprocess`` (which is ``kaisei crawl`` itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+from sqlalchemy.engine import Engine
+
+from tracker.config import Settings
+from tracker.db import session_scope
+from tracker.errors import CrawlError
+from tracker.models import utcnow
+from tracker.store import BatchOutcome, begin_crawl_run, source_validators, sync_sources
+
+log = logging.getLogger(__name__)
+
+_reactor_used = False
+_SCRAPY_LOGGERS = ("scrapy", "twisted", "filelock", "hpack")
+
+
+@dataclass
+class CrawlReport:
+    """What a crawl did, one outcome per source, in the order the sources finished."""
+
+    outcomes: list[BatchOutcome] = field(default_factory=list)
+    started_at: dt.datetime = field(default_factory=utcnow)
+    finished_at: Optional[dt.datetime] = None
+    elapsed: float = 0.0
+    close_reason: Optional[str] = None
+    tagging_errors: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    on_outcome: Optional[Callable[[BatchOutcome], None]] = field(default=None, repr=False)
+
+    def add(self, outcome: BatchOutcome) -> None:
+        self.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            try:
+                self.on_outcome(outcome)
+            except Exception:  # a broken progress display must not lose the crawl
+                log.debug("progress callback failed", exc_info=True)
+
+    @property
+    def failed(self) -> list[BatchOutcome]:
+        return [o for o in self.outcomes if o.status == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+    @property
+    def interrupted(self) -> bool:
+        return self.close_reason not in (None, "finished")
+
+    def totals(self) -> dict[str, int]:
+        keys = ("fetched", "new", "changed", "unchanged", "errors")
+        return {k: sum(getattr(o, k) for o in self.outcomes) for k in keys}
+
+
+def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: bool = True,
+              scrapy_overrides: Optional[dict[str, Any]] = None,
+              progress: Optional[Callable[[BatchOutcome], None]] = None,
+              today: Optional[dt.date] = None) -> CrawlReport:
+    """Crawl ``specs`` (registry SourceSpecs) into the database of ``engine``; tag what is new unless ``tag``
+    is false. Runs Scrapy's reactor in this process: callable once per process (``CrawlError`` otherwise)."""
+    global _reactor_used
+    if _reactor_used:
+        raise CrawlError("a crawl already ran in this process (Twisted's reactor cannot restart); "
+                         "use crawlers.runner.run_crawl_subprocess")
+    specs = list(specs)
+    report = CrawlReport(on_outcome=progress)
+    if not specs:
+        report.finished_at, report.close_reason = utcnow(), "finished"
+        return report
+
+    with session_scope(engine) as session:
+        rows = sync_sources(session=session, specs=specs)
+        validators = {name: source_validators(row) for name, row in rows.items()}
+        run_ids = {name: begin_crawl_run(session=session, source=row).id for name, row in rows.items()}
+
+    from scrapy.crawler import CrawlerProcess
+
+    from crawlers.settings import scrapy_settings
+    from crawlers.spiders.sources import SourcesSpider
+
+    _reactor_used = True
+    levels = {name: logging.getLogger(name).level for name in _SCRAPY_LOGGERS}
+    process = CrawlerProcess(scrapy_settings(settings.crawl, overrides=scrapy_overrides))
+    # Scrapy sets its own loggers to DEBUG; the levels the application chose win.
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    crawler = process.create_crawler(SourcesSpider)
+    started = time.perf_counter()
+    process.crawl(crawler, specs=specs, validators=validators, run_ids=run_ids, today=today,
+                  db_engine=engine, report=report, tag=tag)
+    process.start()
+    report.elapsed = time.perf_counter() - started
+    report.finished_at = utcnow()
+    report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    report.close_reason = report.stats.get("finish_reason") or getattr(crawler.spider, "close_reason", None)
+    log.info("crawl of %d sources finished (%s) in %.1f s", len(specs), report.close_reason, report.elapsed)
+    return report
+
+
+def crawl_command(*, db_url: Optional[str] = None, sources_file: Optional[Path | str] = None,
+                  only: Iterable[str] = (), config: Optional[Path | str] = None, tag: bool = True,
+                  python: Optional[str] = None) -> list[str]:
+    """The argv of ``kaisei crawl`` with these options, run with this interpreter."""
+    argv = [python or sys.executable, "-m", "tracker", "crawl"]
+    if db_url:
+        argv += ["--db", db_url]
+    if config:
+        argv += ["--config", str(config)]
+    if sources_file:
+        argv += ["--sources", str(sources_file)]
+    for name in only:
+        argv += ["--only", name]
+    if not tag:
+        argv.append("--no-tag")
+    return argv
+
+
+def run_crawl_subprocess(*, db_url: Optional[str] = None, sources_file: Optional[Path | str] = None,
+                         only: Iterable[str] = (), config: Optional[Path | str] = None, tag: bool = True,
+                         env: Optional[dict[str, str]] = None, timeout: Optional[float] = None,
+                         capture: bool = True) -> subprocess.CompletedProcess:
+    """Run ``kaisei crawl`` in a child process (a fresh reactor each time) and return its result.
+
+    Exit code 0: every source succeeded; 1: some failed (named on stderr, the rest stored); 130: interrupted.
+    """
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(crawl_command(db_url=db_url, sources_file=sources_file, only=only, config=config,
+                                        tag=tag),
+                          env=full_env, timeout=timeout, capture_output=capture, text=True)

@@ -1,0 +1,79 @@
+"""Scrapy settings of a kaisei crawl, built from kaisei.toml's ``[crawl]`` section.
+
+Polite by default: robots.txt, one request at a time per host with a delay between two, an identifying User-Agent,
+a timeout, a size cap, retries with backoff and a short redirect chain. No HTTP cache: freshness comes from
+conditional GET (``crawlers.middlewares.ConditionalGetMiddleware``) with the validators kept in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from tracker import USER_AGENT
+from tracker.config import CrawlSettings
+
+BOT_NAME = "kaisei"
+
+# Pipelines work on one source's batch at a time (crawlers.spiders.batch.SourceBatch), in this order.
+ITEM_PIPELINES = {
+    "crawlers.pipelines.drop_invalid.DropInvalidPipeline": 100,
+    "crawlers.pipelines.normalize.NormalizePipeline": 200,
+    "crawlers.pipelines.duplicates.DuplicatesPipeline": 300,
+    "crawlers.pipelines.store.StorePipeline": 400,
+    "crawlers.pipelines.tag.TagPipeline": 500,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before everything else: the validators are part of what is asked.
+    "crawlers.middlewares.ConditionalGetMiddleware": 50,
+    # Scrapy's retry, replaced by one that waits longer before each new attempt.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+
+REDIRECT_MAX_TIMES = 5
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each further one
+RETRY_BACKOFF_MAX = 60.0
+
+
+def scrapy_settings(crawl: Optional[CrawlSettings] = None, *, overrides: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """The settings dict for ``CrawlerProcess`` (``overrides`` win: tests and the bench tune timings with it)."""
+    crawl = crawl or CrawlSettings()
+    values: dict[str, Any] = {
+        "BOT_NAME": BOT_NAME,
+        "USER_AGENT": crawl.user_agent or USER_AGENT,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "CONCURRENT_REQUESTS": crawl.concurrent_requests,
+        # Scrapy's "domain" slot is the URL's host name (127.0.0.2 for an IP): one slot per host.
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_host,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "DNS_TIMEOUT": crawl.timeout,
+        "DOWNLOAD_MAXSIZE": crawl.max_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": crawl.retries > 0,
+        "RETRY_TIMES": crawl.retries,
+        "KAISEI_RETRY_BACKOFF_BASE": RETRY_BACKOFF_BASE,
+        "KAISEI_RETRY_BACKOFF_MAX": RETRY_BACKOFF_MAX,
+        "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
+        "HTTPCACHE_ENABLED": False,
+        "COOKIES_ENABLED": False,
+        "AUTOTHROTTLE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        # Scrapy 2.19 opens a control HTTP port per crawl by default: a crawler of untrusted sites needs none.
+        "REMOTE_CONTROL_ENABLED": False,
+        "MEMUSAGE_ENABLED": False,
+        "ITEM_PIPELINES": dict(ITEM_PIPELINES),
+        "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
+        # A batch is a whole source: a few at once is plenty, and keeps database writes in step.
+        "CONCURRENT_ITEMS": 4,
+        "LOG_ENABLED": True,
+        # Logging is the application's (handlers configured once, in the CLI); Scrapy adds none of its own.
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "LOG_LEVEL": "WARNING",
+        "LOGSTATS_INTERVAL": 0,
+        "STATS_DUMP": False,
+    }
+    if overrides:
+        values.update(overrides)
+    return values

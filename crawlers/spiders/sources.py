@@ -1,0 +1,164 @@
+"""The one spider of a crawl: fetches every URL of every chosen source and yields one batch per source.
+
+Thin on purpose: it asks (with the stored validators), hands each body to ``crawlers.parsers.parse`` and notes
+what went wrong in words a person can act on. A failure of one source — timeout, 4xx/5xx, redirect loop, garbage,
+too large, no such host — is recorded in that source's batch and never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, AsyncIterator, Iterable, Iterator, Optional
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawlers.middlewares import VALIDATORS_META
+from crawlers.parsers import ParseError, one_line, parse
+from crawlers.registry import SourceSpec, start_urls
+from crawlers.spiders.batch import SourceBatch
+from tracker.dates import JST
+from tracker.models import utcnow
+from tracker.store import Validators
+
+log = logging.getLogger(__name__)
+
+SOURCE_META = "kaisei_source"
+URL_META = "kaisei_url"
+
+
+class SourcesSpider(scrapy.Spider):
+    """Crawl ``specs`` (registry SourceSpecs); Scrapy spreads the requests over hosts, one at a time per host."""
+
+    name = "kaisei"
+
+    def __init__(self, *, specs: Iterable[SourceSpec], validators: Optional[dict[str, dict[str, Validators]]] = None,
+                 run_ids: Optional[dict[str, int]] = None, today: Optional[dt.date] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.specs = {spec.name: spec for spec in specs}
+        self.validators = validators or {}
+        self.run_ids = run_ids or {}
+        self.today = today or dt.datetime.now(JST).date()
+        self.batches: dict[str, SourceBatch] = {}
+        self.pending: dict[str, int] = {}
+
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self.source_requests():
+            yield request
+
+    def source_requests(self) -> Iterator[Request]:
+        for spec in self.specs.values():
+            urls = start_urls(spec, today=self.today)
+            self.batches[spec.name] = SourceBatch(source=spec.name, started_at=utcnow(),
+                                                  run_id=self.run_ids.get(spec.name))
+            self.pending[spec.name] = len(urls)
+            known = self.validators.get(spec.name, {})
+            for url in urls:
+                # 304 is an answer we asked for; the law API says 404 for a day without updates.
+                accepted = [304, 404] if spec.kind == "egov-laws" else [304]
+                yield Request(url, callback=self.parse_source, errback=self.source_failed, dont_filter=True,
+                              meta={SOURCE_META: spec.name, URL_META: url, VALIDATORS_META: known.get(url),
+                                    "handle_httpstatus_list": accepted})
+
+    def parse_source(self, response: Response) -> Iterator[SourceBatch]:
+        name, url = response.meta[SOURCE_META], response.meta[URL_META]
+        spec, batch = self.specs[name], self.batches[name]
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        if response.status == 304:
+            batch.responses += 1
+            batch.not_modified += 1
+        elif response.status == 404:  # only asked for the law API: no laws updated that day
+            batch.responses += 1
+        else:
+            try:
+                items = parse(spec, response.body, url=response.url, headers=response.headers.to_unicode_dict())
+            except ParseError as exc:
+                batch.errors.append(f"unreadable response from {url}: {one_line(exc)}")
+            except Exception as exc:  # a parser bug must cost one source, not the crawl
+                log.debug("parser of %s failed on %s", name, url, exc_info=True)
+                batch.errors.append(f"cannot read {url}: {type(exc).__name__}: {one_line(exc)}")
+                if stats:
+                    stats.inc_value("kaisei/parser_crash")
+            else:
+                batch.responses += 1
+                batch.items.extend(items)
+                # Only a body we could read may make the next crawl ask "anything newer?".
+                batch.validators[url] = Validators(_header(response, b"ETag"), _header(response, b"Last-Modified"))
+        yield from self._finish(name)
+
+    def source_failed(self, failure: Failure) -> Iterator[SourceBatch]:
+        request = getattr(failure, "request", None)
+        name = request.meta.get(SOURCE_META) if request is not None else None
+        if name not in self.batches:
+            log.warning("request failed outside any source: %s", failure.getErrorMessage())
+            return
+        reason = describe_failure(failure, request, self.settings if hasattr(self, "settings") else None)
+        self.batches[name].errors.append(reason)
+        yield from self._finish(name)
+
+    def _finish(self, name: str) -> Iterator[SourceBatch]:
+        self.pending[name] -= 1
+        if self.pending[name] == 0:
+            yield self.batches[name]
+
+    def unfinished(self) -> list[str]:
+        """Sources whose requests have not all been answered (the crawl was stopped)."""
+        return [name for name, left in self.pending.items() if left > 0]
+
+
+def _header(response: Response, name: bytes) -> Optional[str]:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() if value else None
+
+
+def describe_failure(failure: Failure, request: Optional[Request] = None, settings: Any = None) -> str:
+    """One line saying why a request failed, in words a person can act on."""
+    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                                   DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet import defer, error as net_error
+
+    exc = failure.value
+    url = request.url if request is not None else ""
+    if isinstance(exc, HttpError):
+        from http import HTTPStatus
+
+        status = exc.response.status
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        return f"HTTP {status}{' ' + phrase if phrase else ''} from {exc.response.url}"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "max redirections" in text:
+            limit = settings.getint("REDIRECT_MAX_TIMES") if settings is not None else None
+            return f"too many redirects (a loop?) from {url}" + (f": more than {limit}" if limit else "")
+        if "robots.txt" in text:
+            return f"forbidden by robots.txt: {url}"
+        return f"request dropped: {one_line(text)}: {url}"
+    if isinstance(exc, (DownloadTimeoutError, net_error.TimeoutError, defer.TimeoutError)):
+        timeout = (request.meta.get("download_timeout") if request is not None else None) or \
+            (settings.getfloat("DOWNLOAD_TIMEOUT") if settings is not None else None)
+        return f"timed out{f' after {timeout:g} s' if timeout else ''}: {url}"
+    if isinstance(exc, (CannotResolveHostError, net_error.DNSLookupError)):
+        return f"host not found: {_host(url)}"
+    if isinstance(exc, (DownloadConnectionRefusedError, net_error.ConnectionRefusedError)):
+        return f"connection refused: {_host(url, port=True)}"
+    text = str(exc)
+    if isinstance(exc, (DownloadCancelledError, defer.CancelledError)) or "max size" in text:
+        limit = settings.getint("DOWNLOAD_MAXSIZE") if settings is not None else None
+        return f"response too large{f' (over {limit} bytes)' if limit else ''}: {url}"
+    if isinstance(exc, ResponseDataLossError):
+        return f"response cut short: {url}"
+    return f"{type(exc).__name__}: {one_line(text or failure.getErrorMessage())}: {url}"
+
+
+def _host(url: str, *, port: bool = False) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc if port else (parts.hostname or url)

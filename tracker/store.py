@@ -1,0 +1,431 @@
+"""The update store: sources, updates with their revisions, and the bookkeeping of each crawl.
+
+One canonical URL is one ``Update``. A re-crawl that reads the same title and summary writes nothing; a changed one
+keeps the prior version in ``UpdateRevision`` and bumps ``revision``. The crawl calls :func:`store_source_batch`
+once per source so that each source's results land in one transaction: an interrupted crawl leaves every update
+either fully written or not written at all.
+
+Items are duck-typed ``crawlers.items.UpdateItem`` objects (``tracker`` never imports ``crawlers`` at module level).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from tracker.dates import JST
+from tracker.errors import NotFoundError
+from tracker.models import CrawlRun, Source, Update, UpdateRevision, utcnow
+
+log = logging.getLogger(__name__)
+
+# Source.settings key holding the HTTP validators of a source's extra URLs (the first URL uses the columns).
+VALIDATORS_KEY = "http_validators"
+_SPEC_COLUMNS = ("name", "title", "kind", "url", "language")
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said about a URL last time, sent back as If-None-Match / If-Modified-Since."""
+
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+
+@dataclass
+class UpsertResult:
+    """What :func:`upsert_items` did: counts, and the ids of the updates that need (re)tagging."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+
+    @property
+    def touched_ids(self) -> list[int]:
+        return self.new_ids + self.changed_ids
+
+
+# --- sources -------------------------------------------------------------------------------------------------
+
+
+def _spec_settings(spec: Any) -> dict[str, Any]:
+    """The fields of a source spec that have no column of their own, as JSON-ready values."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(spec):
+        raw = dataclasses.asdict(spec)
+    elif hasattr(spec, "model_dump"):
+        raw = spec.model_dump()
+    else:
+        raw = dict(vars(spec))
+    return {k: _jsonable(v) for k, v in raw.items() if k not in _SPEC_COLUMNS and not k.startswith("_")}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def sync_sources(*, session: Session, specs: Iterable[Any]) -> dict[str, Source]:
+    """Insert or refresh the ``Source`` row of each spec (title, kind, url, language, settings); name → row.
+
+    Validators and last-crawl fields are kept. When a source's URL changes, its validators no longer apply and
+    are dropped. Sources no longer configured keep their rows: their updates stay.
+    """
+    specs = list(specs)
+    names = [s.name for s in specs]
+    existing = {s.name: s for s in session.exec(select(Source).where(Source.name.in_(names))).all()} if names else {}
+    rows: dict[str, Source] = {}
+    for spec in specs:
+        row = existing.get(spec.name)
+        settings = _spec_settings(spec)
+        if row is None:
+            row = Source(name=spec.name)
+        else:
+            if row.url != spec.url:
+                row.etag = row.last_modified = None
+            else:
+                kept = (row.settings or {}).get(VALIDATORS_KEY)
+                if kept:
+                    settings[VALIDATORS_KEY] = kept
+        row.title = getattr(spec, "title", "") or ""
+        row.kind = spec.kind
+        row.url = spec.url
+        row.language = getattr(spec, "language", "ja") or "ja"
+        if row.settings != settings:
+            row.settings = settings
+        session.add(row)
+        rows[spec.name] = row
+    session.flush()
+    return rows
+
+
+def get_source(*, session: Session, name: str) -> Source:
+    source = session.exec(select(Source).where(Source.name == name)).first()
+    if source is None:
+        raise NotFoundError(f"unknown source {name!r}")
+    return source
+
+
+def source_validators(source: Source) -> dict[str, Validators]:
+    """URL → the validators stored for it (the source's own URL from the columns, extra URLs from settings)."""
+    result: dict[str, Validators] = {}
+    if source.etag or source.last_modified:
+        result[source.url] = Validators(source.etag, source.last_modified)
+    for url, pair in ((source.settings or {}).get(VALIDATORS_KEY) or {}).items():
+        if isinstance(pair, dict) and (pair.get("etag") or pair.get("last_modified")):
+            result[url] = Validators(pair.get("etag"), pair.get("last_modified"))
+    return result
+
+
+def set_validators(*, source: Source, validators: dict[str, Validators]) -> None:
+    """Remember the validators of the URLs that answered 200 (those not given keep their old values)."""
+    if not validators:
+        return
+    extra = dict((source.settings or {}).get(VALIDATORS_KEY) or {})
+    for url, pair in validators.items():
+        if url == source.url:
+            source.etag, source.last_modified = pair.etag, pair.last_modified
+        elif pair:
+            extra[url] = {"etag": pair.etag, "last_modified": pair.last_modified}
+        else:
+            extra.pop(url, None)
+    settings = dict(source.settings or {})
+    if extra:
+        settings[VALIDATORS_KEY] = extra
+    else:
+        settings.pop(VALIDATORS_KEY, None)
+    source.settings = settings  # a new dict, so the JSON column is seen as changed
+
+
+# --- updates -------------------------------------------------------------------------------------------------
+
+
+def item_hash(item: Any) -> str:
+    """The content hash of an item (the crawler's definition: title, summary and stated dates)."""
+    from crawlers.normalize import content_hash
+
+    return content_hash(item)
+
+
+def upsert_items(*, session: Session, source: Source, items: Sequence[Any],
+                 now: Optional[dt.datetime] = None) -> UpsertResult:
+    """Store ``items`` of ``source``: new URLs inserted, changed ones revised, identical ones left alone.
+
+    Items must already carry canonical URLs, and one URL only once (the crawl's pipelines see to both). Nothing is
+    committed here: the caller's transaction makes one source's batch all-or-nothing.
+    """
+    now = now or utcnow()
+    result = UpsertResult()
+    by_url: dict[str, Any] = {}
+    for item in items:
+        by_url.setdefault(item.url, item)
+    urls = list(by_url)
+    existing: dict[str, Any] = {}
+    for start in range(0, len(urls), _CHUNK):
+        chunk = urls[start:start + _CHUNK]
+        rows = session.execute(
+            select(Update.id, Update.url, Update.content_hash, Update.revision, Update.title, Update.summary,
+                   Update.fetched_at, Update.changed_at).where(Update.url.in_(chunk))
+        ).all()
+        existing.update({row.url: row for row in rows})
+
+    inserts: list[dict[str, Any]] = []
+    for url, item in by_url.items():
+        digest = item_hash(item)
+        row = existing.get(url)
+        if row is None:
+            inserts.append(_new_update_values(source, item, digest, now))
+        elif row.content_hash == digest:
+            result.unchanged += 1
+        else:
+            _revise(session=session, row=row, item=item, digest=digest, now=now)
+            result.changed += 1
+            result.changed_ids.append(row.id)
+    if inserts:
+        ids = session.execute(sa.insert(Update).returning(Update.id, Update.url), inserts).all()
+        order = {url: i for i, url in enumerate(urls)}
+        result.new_ids = [row.id for row in sorted(ids, key=lambda r: order[r.url])]
+        result.new = len(inserts)
+    return result
+
+
+def _new_update_values(source: Source, item: Any, digest: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "source_id": source.id,
+        "url": item.url,
+        "title": item.title or "",
+        "summary": item.summary or "",
+        "body": "",
+        "published_at": item.published_at,
+        "fetched_at": now,
+        "changed_at": None,
+        "content_hash": digest,
+        "revision": 1,
+        "effective_on": item.effective_on,
+        "deadline_on": item.deadline_on,
+        "language": getattr(item, "language", None) or source.language or "ja",
+    }
+
+
+def _revise(*, session: Session, row: Any, item: Any, digest: str, now: dt.datetime) -> None:
+    """Keep the current version as a revision, then overwrite the update with what was just read."""
+    session.execute(sa.insert(UpdateRevision).values(
+        update_id=row.id, revision=row.revision, title=row.title, summary=row.summary,
+        content_hash=row.content_hash, fetched_at=row.changed_at or row.fetched_at, superseded_at=now,
+    ))
+    values: dict[str, Any] = {
+        "title": item.title or "",
+        "summary": item.summary or "",
+        "content_hash": digest,
+        "revision": row.revision + 1,
+        "changed_at": now,
+        "effective_on": item.effective_on,
+        "deadline_on": item.deadline_on,
+        # The text changed: its tags must be computed again.
+        "tagged_at": None,
+    }
+    if item.published_at is not None:
+        values["published_at"] = item.published_at
+    session.execute(sa.update(Update).where(Update.id == row.id).values(**values))
+
+
+# --- crawl runs ----------------------------------------------------------------------------------------------
+
+
+def begin_crawl_run(*, session: Session, source: Source, started_at: Optional[dt.datetime] = None) -> CrawlRun:
+    """A ``running`` CrawlRun for ``source``; runs of it left ``running`` by a killed crawl are closed first."""
+    stale = session.exec(select(CrawlRun).where(CrawlRun.source_id == source.id,
+                                                CrawlRun.status == "running")).all()
+    for run in stale:
+        run.status, run.message = "error", "interrupted (the crawl was stopped before this source finished)"
+        run.finished_at = run.finished_at or utcnow()
+        session.add(run)
+    run = CrawlRun(source_id=source.id, started_at=started_at or utcnow(), status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_crawl_run(*, session: Session, source: Source, run: CrawlRun, status: str, fetched: int = 0,
+                     new: int = 0, changed: int = 0, unchanged: int = 0, errors: int = 0,
+                     message: Optional[str] = None, validators: Optional[dict[str, Validators]] = None,
+                     finished_at: Optional[dt.datetime] = None) -> CrawlRun:
+    """Close ``run`` with its outcome and copy it onto the source's ``last_*`` fields."""
+    if status not in ("ok", "not_modified", "error"):
+        raise ValueError(f"bad crawl status {status!r}")
+    finished_at = finished_at or utcnow()
+    run.status, run.finished_at, run.message = status, finished_at, message
+    run.fetched, run.new, run.changed, run.unchanged, run.errors = fetched, new, changed, unchanged, errors
+    source.last_crawled_at, source.last_status = finished_at, status
+    source.last_error = message if status == "error" else None
+    set_validators(source=source, validators=validators or {})
+    session.add(run)
+    session.add(source)
+    session.flush()
+    return run
+
+
+@dataclass
+class BatchOutcome:
+    """One source's result of a crawl, as stored."""
+
+    source: str
+    status: str
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    message: Optional[str] = None
+    touched_ids: list[int] = field(default_factory=list)
+
+
+def store_source_batch(*, session: Session, source_name: str, items: Sequence[Any], responses: int,
+                       not_modified: int, errors: Sequence[str], validators: dict[str, Validators],
+                       run_id: Optional[int] = None, started_at: Optional[dt.datetime] = None) -> BatchOutcome:
+    """Everything one source brought: its items upserted, its CrawlRun closed, its validators kept.
+
+    ``responses`` counts the answers received (200 or 304), ``not_modified`` the 304s among them and ``errors``
+    the reasons of failed requests or unreadable bodies. Call it inside one transaction.
+    """
+    source = get_source(session=session, name=source_name)
+    run = session.get(CrawlRun, run_id) if run_id else None
+    if run is None:
+        run = begin_crawl_run(session=session, source=source, started_at=started_at)
+    result = upsert_items(session=session, source=source, items=items)
+    if errors:
+        status = "error"
+    elif responses and not_modified == responses:
+        status = "not_modified"
+    else:
+        status = "ok"
+    message = "; ".join(dict.fromkeys(errors)) or None
+    finish_crawl_run(session=session, source=source, run=run, status=status, fetched=len(items), new=result.new,
+                     changed=result.changed, unchanged=not_modified, errors=len(errors), message=message,
+                     validators=validators)
+    return BatchOutcome(source=source_name, status=status, fetched=len(items), new=result.new,
+                        changed=result.changed, unchanged=not_modified, errors=len(errors), message=message,
+                        touched_ids=result.touched_ids)
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def list_updates(*, session: Session, sources: Sequence[str] = (), departments: Sequence[str] = (),
+                 since: Optional[dt.date] = None, limit: Optional[int] = None, offset: int = 0) -> list[Update]:
+    """Updates newest first (by published time, else fetch time), filtered by source names, departments in
+    effect (manual tags win) and a first day (JST)."""
+    from tracker.tags import has_label_clause
+
+    query = select(Update)
+    if sources:
+        ids = session.exec(select(Source.id).where(Source.name.in_(list(sources)))).all()
+        query = query.where(Update.source_id.in_(ids))
+    if departments:
+        query = query.where(has_label_clause(list(departments), kind="department"))
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time(0), tzinfo=JST)
+        query = query.where(sa.or_(Update.published_at >= start,
+                                   sa.and_(Update.published_at.is_(None), Update.fetched_at >= start)))
+    query = query.order_by(sa.func.coalesce(Update.published_at, Update.fetched_at).desc(), Update.id.desc())
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query).all())
+
+
+def _iso(value: Optional[dt.datetime], tz: dt.tzinfo) -> Optional[str]:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def update_records(*, session: Session, updates: Sequence[Update], tz: dt.tzinfo = JST) -> list[dict[str, Any]]:
+    """The JSON form of updates (DESIGN.md's contract): times ISO 8601 with the offset of ``tz`` (JST),
+    dates YYYY-MM-DD, departments and topics in effect (manual tags win)."""
+    from tracker.tags import effective_labels
+
+    ids = [u.id for u in updates]
+    departments = effective_labels(session=session, update_ids=ids, kind="department")
+    topics = effective_labels(session=session, update_ids=ids, kind="topic")
+    source_ids = {u.source_id for u in updates}
+    names = dict(session.exec(select(Source.id, Source.name).where(Source.id.in_(source_ids))).all()) \
+        if source_ids else {}
+    return [
+        {
+            "id": u.id,
+            "source": names.get(u.source_id),
+            "title": u.title,
+            "url": u.url,
+            "summary": u.summary,
+            "published_at": _iso(u.published_at, tz),
+            "fetched_at": _iso(u.fetched_at, tz),
+            "changed_at": _iso(u.changed_at, tz),
+            "effective_on": u.effective_on.isoformat() if u.effective_on else None,
+            "deadline_on": u.deadline_on.isoformat() if u.deadline_on else None,
+            "departments": departments.get(u.id, []),
+            "topics": topics.get(u.id, []),
+            "revision": u.revision,
+            "language": u.language,
+        }
+        for u in updates
+    ]
+
+
+def update_revisions(*, session: Session, update_id: int) -> list[UpdateRevision]:
+    """The prior versions of an update, oldest first."""
+    return list(session.exec(select(UpdateRevision).where(UpdateRevision.update_id == update_id)
+                             .order_by(UpdateRevision.revision)).all())
+
+
+@dataclass
+class SourceState:
+    """A source's last crawl as stored, and how many updates it has."""
+
+    name: str
+    last_crawled_at: Optional[dt.datetime] = None
+    last_status: Optional[str] = None
+    last_error: Optional[str] = None
+    updates: int = 0
+
+
+def source_states(*, session: Session, names: Optional[Sequence[str]] = None) -> dict[str, SourceState]:
+    """name → last crawl time/status/error and update count, for the sources in the database."""
+    counts = sa.select(Update.source_id, sa.func.count(Update.id).label("n")).group_by(Update.source_id).subquery()
+    query = (sa.select(Source.name, Source.last_crawled_at, Source.last_status, Source.last_error, counts.c.n)
+             .outerjoin(counts, counts.c.source_id == Source.id))
+    if names is not None:
+        query = query.where(Source.name.in_(list(names)))
+    return {
+        row.name: SourceState(row.name, row.last_crawled_at, row.last_status, row.last_error, row.n or 0)
+        for row in session.execute(query).all()
+    }
+
+
+def latest_runs(*, session: Session, source_names: Sequence[str]) -> dict[str, CrawlRun]:
+    """name → the newest CrawlRun of each named source."""
+    result: dict[str, CrawlRun] = {}
+    for name in source_names:
+        run = session.exec(select(CrawlRun).join(Source, Source.id == CrawlRun.source_id)
+                           .where(Source.name == name).order_by(CrawlRun.id.desc()).limit(1)).first()
+        if run is not None:
+            result[name] = run
+    return result
