@@ -94,7 +94,8 @@ def _law_item(spec: "SourceSpec", info: etree._Element, *, list_day: Optional[dt
     url = f"{base}?amend={quote(amend_no, safe='')}" if amend_no else base
     effective_on = _yyyymmdd(_field(info, "EnforcementDate"))
     promulgated = _yyyymmdd(_field(info, "AmendPromulgationDate")) or _yyyymmdd(_field(info, "PromulgationDate"))
-    published = promulgated or list_day
+    # The list's day is when the change reached e-Gov (what this source reports); 公布日 goes in the summary.
+    published = list_day or promulgated
     title = f"{name}（{amend_name}）" if amend_name and amend_name != name else name
     lines = [f"法令番号：{law_no}" if law_no else ""]
     if amend_name or amend_no:

@@ -30,8 +30,12 @@ from urllib.parse import unquote, urlsplit
 log = logging.getLogger(__name__)
 
 LAW_LIST_PREFIX = "/laws.e-gov.go.jp/api/1/updatelawlists/"
+# The day the law-API samples are written for: serve(today=SAMPLE_TODAY) answers each sample on its own date.
+SAMPLE_TODAY = dt.date(2026, 11, 19)
+# How many days back a crawl of the sample law API must look to see every sample day.
+LAW_SAMPLE_DAYS = 14
 # Every sample file claims to have last changed at this instant, so Last-Modified is stable across checkouts.
-SAMPLE_MTIME = dt.datetime(2026, 5, 1, 0, 0, tzinfo=dt.timezone.utc)
+SAMPLE_MTIME = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
 
 _TYPES = {
     ".rss": "application/rss+xml", ".rdf": "application/rdf+xml", ".atom": "application/atom+xml",
@@ -156,22 +160,23 @@ class SampleSite:
         """The file for a URL path: exact, ``index.html`` of a directory, or a law-API day (see below)."""
         with self._lock:
             files = dict(self.files)
+        if path.startswith(LAW_LIST_PREFIX):
+            return self._law_day(path[len(LAW_LIST_PREFIX):].strip("/"), files)
         if path in files:
             return files[path]
         for index in ("index.html", "index.htm"):
             candidate = path.rstrip("/") + "/" + index
             if path.endswith("/") and candidate in files:
                 return files[candidate]
-        if path.startswith(LAW_LIST_PREFIX):
-            return self._law_day(path[len(LAW_LIST_PREFIX):].strip("/"), files)
         return None
 
     def _law_day(self, day_text: str, files: dict[str, Resource]) -> Optional[Resource]:
-        """The law API's list for a day the samples do not hold exactly.
+        """The law API's list for one day.
 
         The samples are dated; a crawl asks for the last N days before *today*. So that the demo finds laws
         whatever the date, the newest sample answers for yesterday and the others keep their spacing behind
-        it (their ``<Date>`` rewritten); every other day is a 404, as on e-Gov.
+        it (their ``<Date>`` rewritten); every other day is a 404, as on e-Gov. With ``today`` one day after
+        the newest sample (``SAMPLE_TODAY``) every sample answers for its own date.
         """
         try:
             wanted = dt.datetime.strptime(day_text, "%Y%m%d").date()
@@ -319,12 +324,21 @@ def override_sources(base_url: str) -> list[dict[str, Any]]:
     from crawlers.registry import BUILTIN_SOURCES
 
     base = str(base_url).rstrip("/")
-    return [{"name": spec.name, "url": base + sample_path(spec.url)} for spec in BUILTIN_SOURCES]
+    entries: list[dict[str, Any]] = []
+    for spec in BUILTIN_SOURCES:
+        entry: dict[str, Any] = {"name": spec.name, "url": base + sample_path(spec.url)}
+        if spec.kind == "egov-laws":
+            entry["settings"] = {"days": LAW_SAMPLE_DAYS}  # reach back to the oldest law-API sample
+        entries.append(entry)
+    return entries
 
 
 def sources_toml(base_url: str) -> str:
     """:func:`override_sources` as the text of a sources file (``[[sources]]`` tables)."""
     lines = ["# The built-in sources pointed at the offline sample site.", ""]
     for entry in override_sources(base_url):
-        lines += ["[[sources]]", f'name = "{entry["name"]}"', f'url = "{entry["url"]}"', ""]
+        lines += ["[[sources]]", f'name = "{entry["name"]}"', f'url = "{entry["url"]}"']
+        if "settings" in entry:
+            lines += ["[sources.settings]"] + [f"{key} = {value}" for key, value in entry["settings"].items()]
+        lines.append("")
     return "\n".join(lines)
