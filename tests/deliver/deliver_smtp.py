@@ -1,0 +1,103 @@
+"""A real SMTP server for the deliver tests (aiosmtpd on 127.0.0.1, a free port) that can misbehave on purpose.
+
+``SmtpRecorder`` accepts and records every message, unless told to: refuse chosen recipients (``refuse``),
+answer DATA with a 4xx/5xx after N accepted messages (``fail_after``/``fail_reply``), or drop the connection
+instead of answering DATA after N accepted messages (``drop_after``).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Optional
+
+from aiosmtpd.controller import Controller
+
+URL_RE = re.compile(r"https?://\S+")
+
+
+class LocalController(Controller):
+    """aiosmtpd's Controller on port 0: its readiness probe must use the port the OS picked."""
+
+    def _trigger_server(self) -> None:
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+@dataclass
+class SmtpRecorder:
+    messages: list[EmailMessage] = field(default_factory=list)
+    refuse: dict[str, str] = field(default_factory=dict)  # recipient → reply, e.g. "550 5.1.1 no such user"
+    fail_after: Optional[int] = None
+    fail_reply: str = "451 4.3.0 try again later"
+    drop_after: Optional[int] = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+        with self.lock:
+            if self.drop_after is not None and len(self.messages) >= self.drop_after:
+                server.transport.close()  # gone before answering: the client cannot know it was received
+                return "421 closing"
+            if self.fail_after is not None and len(self.messages) >= self.fail_after:
+                return self.fail_reply
+            msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            msg["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+            self.messages.append(msg)
+        return "250 2.0.0 accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["X-Envelope-To"] == address]
+
+
+def new_urls(msg: EmailMessage) -> list[str]:
+    """The links listed in the "new" part of a digest's text (before the due-soon heading)."""
+    text = msg.get_body(("plain",)).get_content()
+    new_part = re.split(r"^== (?:期限が近いもの|Due soon)", text, flags=re.M)[0]
+    return URL_RE.findall(new_part)
+
+
+def deliveries(recorder: SmtpRecorder) -> Counter:
+    """(recipient, url) → how many times it was sent as new."""
+    counts: Counter = Counter()
+    for msg in recorder.messages:
+        for url in new_urls(msg):
+            counts[(msg["X-Envelope-To"], url)] += 1
+    return counts
+
+
+class SmtpServer:
+    """A started aiosmtpd server: ``.port``, ``.recorder``; ``stop()`` it (a context manager too)."""
+
+    def __init__(self, recorder: Optional[SmtpRecorder] = None, **kwargs) -> None:
+        self.recorder = recorder or SmtpRecorder()
+        self.controller = LocalController(self.recorder, hostname="127.0.0.1", port=0, **kwargs)
+        self.controller.start()
+        self.port = self.controller.port
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def __enter__(self) -> "SmtpServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,54 @@
+"""``kaisei digest``: send (or preview, or export) each person's digest of new and soon-due updates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from tracker.cli.common import ConfigOpt, DbOpt, app, get_context
+
+
+@app.command("digest")
+def digest(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print who would get which digest (subject, counts); "
+                                 "send and record nothing."),
+    to_dir: Optional[Path] = typer.Option(None, "--to-dir", help="Write each digest to DIR as an .eml file instead "
+                                          "of sending it; records nothing, so a later run still sends them.",
+                                          file_okay=False, show_default=False),
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Only this person's digest (a handle; repeatable).",
+                                             show_default=False),
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Send each active person the updates new to their departments and reminders of 施行日/締切 due soon.
+
+    Sent by SMTP as set in kaisei.toml's smtp section. Each digest is recorded only once the server accepted it, so a failed run (exit 1) is finished by the next one without sending anything twice.
+    """  # noqa: E501  (one line per paragraph: the help renderer keeps line breaks)
+    from tracker.digest import deliver_digests, preview_digests, write_digests
+    from tracker.errors import KaiseiError
+    from tracker.locks import job_lock
+
+    if dry_run and to_dir is not None:
+        raise typer.BadParameter("use --dry-run or --to-dir, not both", param_hint="--to-dir")
+    app_ctx = get_context(ctx, db=db, config=config)
+    settings, engine = app_ctx.settings, app_ctx.engine
+    if dry_run:
+        digests = preview_digests(engine=engine, settings=settings, only=only)
+        for d in digests:
+            typer.echo(f"{d.handle}\t{d.email}\t{d.lang}\t{d.new_count} new\t{d.reminder_count} due\t{d.subject}")
+        typer.echo(f"{len(digests)} digest(s) would be sent; nothing sent, nothing recorded")
+        return
+    if to_dir is not None:
+        written = write_digests(engine=engine, settings=settings, directory=to_dir, only=only)
+        for d, path in written:
+            typer.echo(f"{path}\t{d.new_count} new\t{d.reminder_count} due")
+        typer.echo(f"{len(written)} digest(s) written to {to_dir}; nothing sent, nothing recorded")
+        return
+    with job_lock(engine, "digest", lock_dir=settings.schedule.lock_dir) as got:
+        if not got:
+            raise KaiseiError("another kaisei is sending the digest right now (lock held); nothing sent")
+        report = deliver_digests(engine=engine, settings=settings, only=only)
+    typer.echo(report.summary())

@@ -1,0 +1,365 @@
+"""What one person's digest says, and the email that says it. Never touches SMTP (see ``tracker.mailer``).
+
+What is in a digest (documented in README, "Digest and service"):
+
+- **New**: updates tagged (tags in effect, manual tags winning) to one of the person's departments that have not
+  been delivered to them yet (no ``DigestDelivery`` of kind ``new``), and that were published — or, without a
+  publication date, fetched — at most ``digest.first_days`` days before the person was added. That floor keeps a
+  newcomer's first digest (and a source's archive crawled for the first time) to recent news instead of years of
+  history; after the first digest, "not yet delivered" alone decides. Grouped by the first of the person's
+  departments the update is tagged with (configured order), newest first, at most ``digest.max_updates``; the rest
+  stay owed and come in the next digest.
+- **Due soon**: updates of the person's departments whose 施行日 (effective_on) or 締切 (deadline_on) falls within
+  ``digest.reminder_days`` days from today (in ``timezone``) and which the person has not applied. Each date of an
+  update is reminded once (``DigestDelivery`` kind ``reminder:YYYY-MM-DD``, so a postponed date is reminded again);
+  an update listed as new in the same digest is not repeated below, its due dates count as reminded.
+
+Nothing new and nothing due → no digest at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import logging
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from tracker.config import Settings
+from tracker.errors import ConfigError, MailError
+from tracker.models import DigestDelivery, Department, Membership, Person, Source, Status, Update, utcnow
+from tracker.digest.strings import strings_for
+from tracker.tags import effective_labels, has_label_clause
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+KIND_NEW = "new"
+REMINDER_PREFIX = "reminder:"
+
+
+def reminder_kind(day: dt.date) -> str:
+    """The DigestDelivery kind recording that ``day`` (a 施行日 or 締切) was reminded of."""
+    return f"{REMINDER_PREFIX}{day.isoformat()}"
+
+
+@dataclass
+class DigestItem:
+    """One update as a digest lists it (already in the reader's time zone and language)."""
+
+    update_id: int
+    title: str
+    url: str  # http(s) only; "" when the source gave something else (javascript:, data:, …)
+    source: str
+    published: Optional[dt.date]
+    effective_on: Optional[dt.date]
+    deadline_on: Optional[dt.date]
+    also: list[str] = field(default_factory=list)  # names of the update's other departments
+    due: list[tuple[str, dt.date, int]] = field(default_factory=list)  # (effective_on|deadline_on, date, days)
+    state: Optional[str] = None  # the reader's state; None = unread
+
+
+@dataclass
+class DepartmentSection:
+    key: str
+    name: str
+    items: list[DigestItem]
+
+
+@dataclass
+class Digest:
+    """One person's digest: its content, what to record once the server accepts it, and the message."""
+
+    person_id: int
+    handle: str
+    name: str
+    email: str
+    lang: str
+    sections: list[DepartmentSection]
+    reminders: list[DigestItem]
+    more: int  # owed new updates left for the next digest
+    keys: list[tuple[int, str]]  # (update_id, kind) to record as delivered
+    message: Optional[EmailMessage] = None
+
+    @property
+    def new_count(self) -> int:
+        return sum(len(s.items) for s in self.sections)
+
+    @property
+    def reminder_count(self) -> int:
+        return len(self.reminders)
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"]) if self.message is not None else ""
+
+
+def person_lang(person: Person, settings: Settings) -> str:
+    """The person's own language, else kaisei.toml's ``lang``, else Japanese."""
+    return person.lang or settings.lang or "ja"
+
+
+def safe_url(url: str) -> str:
+    """``url`` when it is http(s); "" otherwise, so a hostile source cannot put ``javascript:`` in a link."""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return url.strip() if scheme in ("http", "https") else ""
+
+
+def _zone(settings: Settings) -> dt.tzinfo:
+    try:
+        return ZoneInfo(settings.timezone)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"timezone: unknown time zone {settings.timezone!r}") from exc
+
+
+class DigestBuilder:
+    """Collects and renders digests for one run (department names, templates and the sender are read once)."""
+
+    def __init__(self, *, session: Session, settings: Settings, now: Optional[dt.datetime] = None) -> None:
+        self.session = session
+        self.settings = settings
+        self.now = now or utcnow()
+        self.zone = _zone(settings)
+        self.today = self.now.astimezone(self.zone).date()
+        self.sender = sender_address(settings)
+        self.order = {d.key: i for i, d in enumerate(settings.departments)}
+        rows = session.exec(select(Department)).all()
+        self.dept_names = {d.key: (d.name_ja, d.name_en) for d in rows}
+
+    def dept_name(self, key: str, lang: str) -> str:
+        ja, en = self.dept_names.get(key, (key, key))
+        return (ja if lang == "ja" else en) or key
+
+    # -- content -------------------------------------------------------------------------------------------
+
+    def collect(self, person: Person) -> Optional[Digest]:
+        """The person's digest content, or None when there is nothing to say."""
+        session, settings = self.session, self.settings
+        departments = sorted(
+            session.exec(select(Membership.department_key).where(Membership.person_id == person.id)).all(),
+            key=lambda k: (self.order.get(k, len(self.order)), k))
+        if not departments:
+            return None
+        lang = person_lang(person, settings)
+        floor = person.created_at - dt.timedelta(days=settings.digest.first_days)
+        delivered_new = sa.exists(select(DigestDelivery.id).where(
+            DigestDelivery.person_id == person.id, DigestDelivery.update_id == Update.id,
+            DigestDelivery.kind == KIND_NEW))
+        when = sa.func.coalesce(Update.published_at, Update.fetched_at)
+        new_rows = session.exec(
+            select(Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
+                   Update.deadline_on, Source.title, Source.name)
+            .join(Source, Source.id == Update.source_id)
+            .where(has_label_clause(departments), ~delivered_new)
+            .where(sa.or_(Update.published_at >= floor,
+                          sa.and_(Update.published_at.is_(None), Update.fetched_at >= floor)))
+            .order_by(when.desc(), Update.id.desc())
+        ).all()
+        more = max(0, len(new_rows) - settings.digest.max_updates)
+        new_rows = new_rows[:settings.digest.max_updates]
+
+        horizon = self.today + dt.timedelta(days=settings.digest.reminder_days)
+        applied = sa.exists(select(Status.update_id).where(
+            Status.person_id == person.id, Status.update_id == Update.id, Status.state == "applied"))
+        due_rows = session.exec(
+            select(Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
+                   Update.deadline_on, Source.title, Source.name)
+            .join(Source, Source.id == Update.source_id)
+            .where(sa.or_(Update.effective_on.between(self.today, horizon),
+                          Update.deadline_on.between(self.today, horizon)))
+            .where(has_label_clause(departments), ~applied)
+        ).all()
+        reminded: set[tuple[int, str]] = set()
+        if due_rows:
+            ids = [r[0] for r in due_rows]
+            for start in range(0, len(ids), 500):
+                reminded.update(session.exec(select(DigestDelivery.update_id, DigestDelivery.kind).where(
+                    DigestDelivery.person_id == person.id, DigestDelivery.update_id.in_(ids[start:start + 500]),
+                    DigestDelivery.kind.startswith(REMINDER_PREFIX))).all())
+
+        keys: list[tuple[int, str]] = []
+        new_ids = {r[0] for r in new_rows}
+        reminders: list[DigestItem] = []
+        for row in due_rows:
+            item = self._item(row, lang)
+            owed = [(w, d, n) for w, d, n in item.due if (item.update_id, reminder_kind(d)) not in reminded]
+            if row[0] in new_ids:
+                keys.extend((row[0], reminder_kind(d)) for _, d, _ in owed)  # said in the new section already
+            elif owed:
+                keys.extend((row[0], reminder_kind(d)) for _, d, _ in owed)
+                reminders.append(item)
+        if not new_rows and not reminders:
+            return None
+
+        labels = effective_labels(session=session, update_ids=list(new_ids)) if new_ids else {}
+        sections: dict[str, list[DigestItem]] = {k: [] for k in departments}
+        for row in new_rows:
+            item = self._item(row, lang)
+            mine = [k for k in departments if k in labels.get(row[0], ())]
+            home = mine[0] if mine else departments[0]
+            item.also = [self.dept_name(k, lang) for k in sorted(labels.get(row[0], ()),
+                                                                   key=lambda k: (self.order.get(k, 99), k))
+                         if k != home]
+            sections[home].append(item)
+            keys.append((row[0], KIND_NEW))
+        states = _states(session, person.id, [i.update_id for s in sections.values() for i in s]
+                         + [i.update_id for i in reminders])
+        for item in [i for s in sections.values() for i in s] + reminders:
+            item.state = states.get(item.update_id)
+        reminders.sort(key=lambda i: (min(d for _, d, _ in i.due), i.update_id))
+        return Digest(
+            person_id=person.id, handle=person.handle, name=person.name or person.handle, email=person.email,
+            lang=lang,
+            sections=[DepartmentSection(k, self.dept_name(k, lang), items) for k, items in sections.items() if items],
+            reminders=reminders, more=more, keys=keys)
+
+    def _item(self, row, lang: str) -> DigestItem:
+        update_id, title, url, published_at, fetched_at, effective_on, deadline_on, source_title, source_name = row
+        shown = published_at or fetched_at
+        due = []
+        for which, day in (("effective_on", effective_on), ("deadline_on", deadline_on)):
+            if day is not None and self.today <= day <= self.today + dt.timedelta(days=self.settings.digest.reminder_days):
+                due.append((which, day, (day - self.today).days))
+        return DigestItem(
+            update_id=update_id, title=" ".join((title or "").split()) or url, url=safe_url(url or ""),
+            source=source_title or source_name, published=shown.astimezone(self.zone).date() if shown else None,
+            effective_on=effective_on, deadline_on=deadline_on, due=due)
+
+    # -- message -------------------------------------------------------------------------------------------
+
+    def render(self, digest: Digest) -> EmailMessage:
+        """The digest as a multipart/alternative message (plain text + HTML), headers encoded for SMTP."""
+        words = strings_for(digest.lang)
+        parts = []
+        if digest.new_count:
+            parts.append(words["subject_new"].format(count=digest.new_count))
+        if digest.reminder_count:
+            parts.append(words["subject_reminders"].format(count=digest.reminder_count))
+        subject = f"{self.settings.digest.subject_prefix} {words['subject_sep'].join(parts)} ({self.today.isoformat()})"
+        context = {
+            "digest": digest, "t": words, "lang": digest.lang, "subject": subject.strip(),
+            "today": self.today, "footer": words["footer"].format(date=self.today.isoformat()),
+        }
+        text = _template("digest.txt.j2").render(context)
+        html = _template("digest.html.j2").render(context)
+
+        msg = EmailMessage(policy=email.policy.SMTP)
+        msg["Subject"] = subject.strip()
+        msg["From"] = self.sender
+        try:
+            msg["To"] = Address(display_name=digest.name, addr_spec=digest.email)
+        except (ValueError, IndexError) as exc:
+            raise MailError(f"person {digest.handle!r}: bad email address {digest.email!r}") from exc
+        msg["Date"] = email.utils.format_datetime(self.now.astimezone(self.zone))
+        # No idstring: a long Message-ID gets folded onto a second line, which some clients misread.
+        msg["Message-ID"] = email.utils.make_msgid(domain=self.sender.domain or "localhost")
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a digest
+        msg["X-Auto-Response-Suppress"] = "All"  # the same for Exchange/Outlook
+        msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
+        msg.add_alternative(html, subtype="html", charset="utf-8", cte="base64")
+        msg["Content-Language"] = digest.lang  # after add_alternative, which moves Content-* into the first part
+        digest.message = msg
+        return msg
+
+
+def _states(session: Session, person_id: int, update_ids: list[int]) -> dict[int, str]:
+    result: dict[int, str] = {}
+    for start in range(0, len(update_ids), 500):
+        rows = session.exec(select(Status.update_id, Status.state).where(
+            Status.person_id == person_id, Status.update_id.in_(update_ids[start:start + 500]))).all()
+        result.update({u: s for u, s in rows if s != "unread"})
+    return result
+
+
+def sender_address(settings: Settings) -> Address:
+    """``smtp.from`` as an Address (display name may be Japanese); a ConfigError naming the key otherwise."""
+    name, addr = email.utils.parseaddr(settings.smtp.from_)
+    try:
+        if "@" not in addr:
+            raise ValueError("no @")
+        return Address(display_name=name, addr_spec=addr)
+    except (ValueError, IndexError) as exc:
+        raise ConfigError(f"smtp.from: not an email address: {settings.smtp.from_!r}") from exc
+
+
+@lru_cache(maxsize=None)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        # HTML is escaped everywhere (titles and URLs come from the web); the text part is left as written.
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _template(name: str):
+    return _environment().get_template(name)
+
+
+def active_people(*, session: Session, only: Optional[Iterable[str]] = None) -> list[Person]:
+    """Active people by handle; ``only`` (handles) narrows them, an unknown or inactive handle is an error."""
+    from tracker.errors import KaiseiError, NotFoundError
+
+    query = select(Person).where(Person.active.is_(True)).order_by(Person.handle)
+    if only:
+        wanted = list(dict.fromkeys(only))
+        found = {p.handle: p for p in session.exec(select(Person).where(Person.handle.in_(wanted))).all()}
+        for handle in wanted:
+            if handle not in found:
+                raise NotFoundError(f"unknown person {handle!r}")
+            if not found[handle].active:
+                raise KaiseiError(f"person {handle!r} is deactivated: no digest")
+        return [found[h] for h in wanted]
+    return list(session.exec(query).all())
+
+
+def build_digests(*, session: Session, settings: Settings, now: Optional[dt.datetime] = None,
+                  only: Optional[Iterable[str]] = None, errors: Optional[list[str]] = None) -> Iterator[Digest]:
+    """Each active person's digest, rendered (``digest.message``), one at a time; people with nothing are skipped.
+
+    A generator on purpose: a thousand digests are built, sent and recorded one by one, never all held at once.
+    A digest that cannot be made (a bad address) raises ``MailError``, or is appended to ``errors`` and skipped.
+    """
+    builder = DigestBuilder(session=session, settings=settings, now=now)
+    for person in active_people(session=session, only=only):
+        if not person.email:
+            log.warning("digest: %s has no email address; skipped", person.handle)
+            continue
+        digest = builder.collect(person)
+        if digest is None:
+            log.debug("digest: nothing for %s", person.handle)
+            continue
+        try:
+            builder.render(digest)
+        except MailError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
+            continue
+        yield digest
+
+
+def record_delivery(*, session: Session, digest: Digest, sent_at: Optional[dt.datetime] = None) -> int:
+    """Record every update of ``digest`` as delivered (call only once the SMTP server accepted it); commits."""
+    sent_at = sent_at or utcnow()
+    message_id = str(digest.message["Message-ID"]) if digest.message is not None else None
+    session.add_all(DigestDelivery(person_id=digest.person_id, update_id=update_id, kind=kind, sent_at=sent_at,
+                                   message_id=message_id) for update_id, kind in dict.fromkeys(digest.keys))
+    session.commit()
+    return len(digest.keys)

@@ -1,0 +1,147 @@
+"""Sending, previewing and exporting digests.
+
+Exactly once: a digest's updates are recorded as delivered (``DigestDelivery``) right after the SMTP server accepted
+that one message, and committed before the next message is built. A refused message, an unreachable server or a
+dropped connection records nothing for the messages not accepted, so the next run sends them — and only them.
+(The one gap no client can close: the server accepts a message and the connection dies before its "250" reaches
+us; that message will be sent again.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from sqlalchemy.engine import Engine
+
+from tracker.config import Settings
+from tracker.db import session_scope
+from tracker.digest.builder import Digest, build_digests, record_delivery
+from tracker.errors import KaiseiError, MailError
+from tracker.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    """What a digest run did."""
+
+    sent: list[tuple[str, int, int]] = field(default_factory=list)  # (handle, new, reminders) accepted
+    refused: list[str] = field(default_factory=list)
+    error: Optional[str] = None  # the server became unavailable: the rest is owed
+    stopped: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(n for _, n, _ in self.sent)
+
+    @property
+    def reminders(self) -> int:
+        return sum(r for _, _, r in self.sent)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and self.error is None
+
+    def summary(self) -> str:
+        """One line: what was sent, and what was not and why."""
+        line = f"sent {len(self.sent)} digest(s): {self.new} new update(s), {self.reminders} reminder(s)"
+        if self.refused:
+            line += f"; {len(self.refused)} refused ({'; '.join(self.refused[:3])}" + \
+                (f"; … {len(self.refused) - 3} more" if len(self.refused) > 3 else "") + ")"
+        if self.error:
+            line += f"; stopped: {self.error}"
+        if self.stopped:
+            line += "; stopped on request"
+        if not self.ok or self.stopped:
+            line += "; what was not sent is owed to the next run"
+        return line
+
+
+def deliver_digests(*, engine: Engine, settings: Settings, now: Optional[dt.datetime] = None,
+                    only: Optional[Iterable[str]] = None,
+                    should_stop: Optional[Callable[[], bool]] = None) -> DeliveryReport:
+    """Build and send every owed digest by SMTP, recording each right after the server accepted it.
+
+    Returns the report; raises ``MailError`` (one line, counts included) when any message was not accepted.
+    The caller holds the digest lock (``tracker.locks.job_lock``) so two runs never interleave.
+    """
+    from tracker.mailer import SmtpUnavailable, send_messages
+
+    report = DeliveryReport()
+    with session_scope(engine) as session:
+        pending: dict[str, Digest] = {}
+        unbuilt: list[str] = []
+
+        def messages():
+            for digest in build_digests(session=session, settings=settings, now=now, only=only, errors=unbuilt):
+                pending[str(digest.message["Message-ID"])] = digest
+                yield digest.message
+
+        def accepted(msg) -> None:
+            digest = pending.pop(str(msg["Message-ID"]))
+            record_delivery(session=session, digest=digest, sent_at=utcnow())
+            report.sent.append((digest.handle, digest.new_count, digest.reminder_count))
+            log.info("digest: sent to %s (%d new, %d reminders)", digest.handle, digest.new_count,
+                     digest.reminder_count)
+
+        try:
+            result = send_messages(messages(), smtp=settings.smtp, on_accepted=accepted, should_stop=should_stop)
+        except SmtpUnavailable as exc:
+            partial = getattr(exc, "result", None)
+            report.refused = list(partial.refused) if partial else []
+            report.error = str(exc)
+        else:
+            report.refused = result.refused
+            report.stopped = result.stopped
+        report.refused = unbuilt + report.refused
+    if not report.ok:
+        raise DigestNotSent(report)
+    return report
+
+
+class DigestNotSent(MailError):
+    """Some digests were not accepted by the server; ``report`` says what was sent."""
+
+    def __init__(self, report: DeliveryReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+def preview_digests(*, engine: Engine, settings: Settings, now: Optional[dt.datetime] = None,
+                    only: Optional[Iterable[str]] = None) -> list[Digest]:
+    """The digests a run would send now (rendered), recording nothing: for ``--dry-run``."""
+    with session_scope(engine) as session:
+        digests = list(build_digests(session=session, settings=settings, now=now, only=only))
+        session.rollback()
+    return digests
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def write_digests(*, engine: Engine, settings: Settings, directory: Path, now: Optional[dt.datetime] = None,
+                  only: Optional[Iterable[str]] = None) -> list[tuple[Digest, Path]]:
+    """Write each owed digest to ``directory`` as ``<date>-<handle>.eml``, recording nothing (a preview to open)."""
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KaiseiError(f"{directory}: cannot create: {exc.strerror}") from exc
+    written = []
+    stamp = (now or utcnow()).strftime("%Y%m%d")
+    with session_scope(engine) as session:
+        for digest in build_digests(session=session, settings=settings, now=now, only=only):
+            path = directory / f"{stamp}-{_UNSAFE.sub('_', digest.handle)}.eml"
+            try:
+                path.write_bytes(digest.message.as_bytes())
+            except OSError as exc:
+                raise KaiseiError(f"{path}: cannot write: {exc.strerror}") from exc
+            written.append((digest, path))
+        session.rollback()
+    return written

@@ -1,0 +1,167 @@
+"""The one place kaisei talks SMTP: ``send_messages``.
+
+Everything else builds ``EmailMessage`` objects (``tracker.digest``) and decides what to record; this module only
+connects (STARTTLS, implicit TLS or plain), logs in with the password from the environment variable named by
+``smtp.password_env``, hands each message over and tells the caller, message by message, which ones the server
+accepted. Every failure is a ``MailError`` of one line naming the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Callable, Iterable, Optional
+
+from tracker.config import SmtpSettings
+from tracker.errors import MailError
+
+log = logging.getLogger(__name__)
+
+
+class SmtpUnavailable(MailError):
+    """The server cannot be reached, refused the login or dropped the connection: nothing more can be sent now."""
+
+
+@dataclass
+class SendResult:
+    """What happened to the messages handed to ``send_messages``."""
+
+    accepted: int = 0
+    refused: list[str] = field(default_factory=list)  # one line per message the server refused (4xx/5xx)
+    stopped: bool = False  # should_stop() asked to stop before every message was handed over
+
+
+def _where(smtp: SmtpSettings) -> str:
+    return f"SMTP {smtp.host}:{smtp.port}"
+
+
+def _reply(code: object, text: object) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(f"{code} {text}".split())
+
+
+def _password(smtp: SmtpSettings) -> str:
+    if not smtp.password_env:
+        raise MailError(f"smtp.username is set but smtp.password_env is not: name the environment variable "
+                        f"that holds the password")
+    value = os.environ.get(smtp.password_env)
+    if value is None:
+        raise MailError(f"smtp.password_env: environment variable {smtp.password_env} is not set")
+    return value
+
+
+def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
+    where = _where(smtp)
+    context = ssl.create_default_context()
+    conn: Optional[smtplib.SMTP] = None
+    try:
+        if smtp.security == "ssl":
+            conn = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
+        else:
+            conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        conn.ehlo()
+        if smtp.security == "starttls":
+            if not conn.has_extn("starttls"):
+                raise SmtpUnavailable(f"{where}: the server does not offer STARTTLS "
+                                      f"(set smtp.security = \"ssl\" or \"none\" if that is intended)")
+            conn.starttls(context=context)
+            conn.ehlo()
+        if smtp.username:
+            conn.login(smtp.username, _password(smtp))
+        return conn
+    except MailError:
+        _close(conn)
+        raise
+    except smtplib.SMTPAuthenticationError as exc:
+        _close(conn)
+        raise SmtpUnavailable(f"{where}: login as {smtp.username} refused: "
+                              f"{_reply(exc.smtp_code, exc.smtp_error)}") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        _close(conn)
+        raise SmtpUnavailable(f"{where}: {exc} (check smtp.security and smtp.username)") from exc
+    except smtplib.SMTPResponseException as exc:
+        _close(conn)
+        raise SmtpUnavailable(f"{where}: refused the connection: {_reply(exc.smtp_code, exc.smtp_error)}") from exc
+    except ssl.SSLError as exc:
+        _close(conn)
+        raise SmtpUnavailable(f"{where}: TLS failed: {exc.reason or exc}") from exc
+    except (socket.timeout, TimeoutError) as exc:
+        _close(conn)
+        raise SmtpUnavailable(f"{where}: no answer within {smtp.timeout:g} s") from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        _close(conn)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        raise SmtpUnavailable(f"{where}: cannot connect: {reason}") from exc
+
+
+def _close(conn: Optional[smtplib.SMTP]) -> None:
+    if conn is None:
+        return
+    try:
+        conn.quit()
+    except (OSError, smtplib.SMTPException):
+        conn.close()
+
+
+def send_messages(messages: Iterable[EmailMessage], *, smtp: SmtpSettings,
+                  on_accepted: Callable[[EmailMessage], None],
+                  should_stop: Optional[Callable[[], bool]] = None) -> SendResult:
+    """Send ``messages`` over one connection, calling ``on_accepted(msg)`` right after the server accepts each.
+
+    The connection is opened only when there is a first message. A message the server refuses (4xx/5xx to its
+    sender, recipient or data) is listed in ``SendResult.refused`` and the others still go. When the server cannot
+    be reached, refuses the login or drops the connection, ``SmtpUnavailable`` is raised: the messages accepted
+    before it have had their ``on_accepted`` call, the rest have not.
+    """
+    result = SendResult()
+    conn: Optional[smtplib.SMTP] = None
+    where = _where(smtp)
+    try:
+        for msg in messages:
+            if should_stop is not None and should_stop():
+                result.stopped = True
+                break
+            if conn is None:
+                conn = _connect(smtp)
+            to = str(msg.get("To", ""))
+            try:
+                conn.send_message(msg)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, text = next(iter(exc.recipients.values()), (None, b""))
+                result.refused.append(f"{to}: {_reply(code, text)}")
+                if code == 421:  # the server is closing the connection
+                    raise SmtpUnavailable(f"{where}: closing the connection: {_reply(code, text)}") from exc
+                continue
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                result.refused.append(f"{to}: {_reply(exc.smtp_code, exc.smtp_error)}")
+                if exc.smtp_code == 421:
+                    raise SmtpUnavailable(f"{where}: closing the connection: "
+                                          f"{_reply(exc.smtp_code, exc.smtp_error)}") from exc
+                continue
+            except smtplib.SMTPServerDisconnected as exc:
+                conn = None
+                raise SmtpUnavailable(f"{where}: connection lost while sending to {to}") from exc
+            except smtplib.SMTPResponseException as exc:
+                raise SmtpUnavailable(f"{where}: {_reply(exc.smtp_code, exc.smtp_error)} while sending to {to}") \
+                    from exc
+            except (socket.timeout, TimeoutError) as exc:
+                raise SmtpUnavailable(f"{where}: no answer within {smtp.timeout:g} s while sending to {to}") from exc
+            except OSError as exc:
+                conn = None
+                raise SmtpUnavailable(f"{where}: connection lost while sending to {to}: "
+                                      f"{exc.strerror or exc}") from exc
+            result.accepted += 1
+            log.debug("%s accepted the message to %s", where, to)
+            on_accepted(msg)
+    except SmtpUnavailable as exc:
+        exc.result = result  # type: ignore[attr-defined]  # what was accepted and refused before it
+        raise
+    finally:
+        _close(conn)
+    return result
