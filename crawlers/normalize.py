@@ -82,6 +82,19 @@ def _quote_unsafe(path: str) -> str:
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![^<>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# Tags that break a line: they become a space; inline ones (<b>, <span>, <a>) vanish, so that
+# "<b>電子帳簿</b>保存" stays one word — Japanese has no spaces to fall back on.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 header hr li main nav "
+    "ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+
+
+def _tag_space(match: re.Match[str]) -> str:
+    name = re.match(r"</?([A-Za-z][A-Za-z0-9]*)", match.group(0))
+    return " " if name is None or name.group(1).lower() in _BLOCK_TAGS else ""
+
+
 # Every kind of space a page uses between words: ASCII, NBSP, ideographic U+3000, thin and zero-width ones.
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 
@@ -97,7 +110,7 @@ def clean_text(text: str | None) -> str:
     text = _COMMENT.sub(" ", text)
     text = _SCRIPT.sub(" ", text)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(_tag_space, text)
     text = html.unescape(text)
     # Drop control characters a CMS sometimes leaves in (keep newlines: they become spaces below).
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")

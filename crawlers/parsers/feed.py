@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import feedparser
 
+from crawlers.encoding import decode_html
 from crawlers.items import UpdateItem
 from crawlers.normalize import canonical_url, clean_text, clean_title
 from crawlers.parsers import ParseError, one_line
@@ -23,18 +24,23 @@ log = logging.getLogger(__name__)
 # e-Gov パブコメ descriptions carry labelled lines: 受付締切日時：2026/07/10 23:59, カテゴリー：労働・雇用.
 _DEADLINE = re.compile(r"(?:受付締切日時|意見募集締切日|締切日時|受付締切日)\s*[：:]\s*([^\n<]+)")
 _CATEGORY = re.compile(r"カテゴリー?\s*[：:]\s*([^\n<]+)")
+_XML_ENCODING = re.compile(r"""(^\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _CATEGORY_SPLIT = re.compile(r"\s*[、,，/／;；]\s*")
 
 
 def parse_feed(spec: "SourceSpec", body: bytes, *, url: str,
                headers: Mapping[str, str] | None = None) -> list[UpdateItem]:
     """The entries of an RSS/Atom feed as items; ParseError when ``body`` is not a feed at all."""
-    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
-    if spec.encoding:
-        response_headers["content-type"] = f"application/xml; charset={spec.encoding}"
-    response_headers.setdefault("content-location", url)
+    # We decode, not feedparser: its Shift_JIS table lacks CP932's ①/髙, and it trusts a lying charset.
+    text = decode_html(body, headers, force=spec.encoding)
+    data = _XML_ENCODING.sub(r"\g<1>utf-8\g<2>", text.lstrip("\ufeff"), count=1).encode("utf-8")
+    content_type = next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "application/xml")
+    response_headers = {
+        "content-type": content_type.split(";")[0].strip() + "; charset=utf-8",
+        "content-location": url,
+    }
     # A BytesIO, never the bytes themselves: feedparser treats a bytes/str argument as a possible file name.
-    feed = feedparser.parse(io.BytesIO(body), response_headers=response_headers, sanitize_html=True)
+    feed = feedparser.parse(io.BytesIO(data), response_headers=response_headers, sanitize_html=True)
     if not feed.entries:
         if not feed.version:
             reason = feed.get("bozo_exception")
