@@ -279,4 +279,6 @@ def make_app(settings, person: Any = None, *, engine=None, lang: Optional[str] =
     store = Store(engine, settings=settings, today=today)
     if isinstance(person, str):
         person = store.person(person)
-    return KaiseiApp(store, person=person, lang=detect_lang(lang, settings.lang), crawl_argv=crawl_argv)
+    # --lang, then the person's own language, then kaisei.toml, then the locale.
+    chosen = detect_lang(lang, getattr(person, "lang", None) or settings.lang)
+    return KaiseiApp(store, person=person, lang=chosen, crawl_argv=crawl_argv)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import inspect
 
 import pytest
 
@@ -12,6 +14,16 @@ from tracker.people import add_person
 from tracker.status import set_status
 
 TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests (Textual's Pilot) on a fresh event loop, without an asyncio plugin."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None
 UTC = dt.timezone.utc
 
 # Titles from the web are untrusted: one holds Rich markup, one a terminal escape sequence.

@@ -74,9 +74,9 @@ class FilterModal(_Modal):
         with Vertical(classes="dialog"):
             yield Static(Text(tr("filter.title"), style="bold"))
             yield Static(tr("filter.state"), markup=False)
-            yield Select(states, prompt=tr("filter.any"), value=self.current.state or Select.BLANK, id="state")
+            yield Select(states, prompt=tr("filter.any"), value=self.current.state or Select.NULL, id="state")
             yield Static(tr("filter.department"), markup=False)
-            yield Select(departments, prompt=tr("filter.any"), value=self.current.department or Select.BLANK,
+            yield Select(departments, prompt=tr("filter.any"), value=self.current.department or Select.NULL,
                          id="department")
             yield Static(tr("filter.source"), markup=False)
             yield Select([], prompt=tr("filter.any"), id="source")
