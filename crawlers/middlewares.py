@@ -1,4 +1,4 @@
-"""Downloader middlewares: conditional GET and retries that back off.
+"""Downloader middlewares: conditional GET, retries that back off, and robots.txt obeyed by every request.
 
 The spider puts a URL's stored validators in ``request.meta["kaisei_validators"]`` (a ``tracker.store.Validators``);
 ``ConditionalGetMiddleware`` turns them into If-None-Match / If-Modified-Since so that an unchanged source costs
@@ -12,7 +12,11 @@ import logging
 from typing import Any, Optional
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +77,27 @@ class BackoffRetryMiddleware(RetryMiddleware):
             log.debug("waiting %.1f s before retrying %s", delay, request.url)
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return None
+
+
+class RobotsTxtObeyingMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, obeyed by every request that waits for a host's robots.txt.
+
+    Scrapy 2.19 lets each waiting request await the one shared Deferred of the robots.txt download; under the
+    asyncio reactor, turning a Deferred into a Future consumes its result, so only the first waiter sees the
+    parsed rules and the others get None, which Scrapy reads as "no robots.txt: allowed". With several sources on
+    one host that fetched disallowed pages. Here each waiter gets a Deferred of its own, fired with the rules.
+    """
+
+    async def robot_parser(self, request: Request) -> Any:
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
+        if isinstance(pending, Deferred):
+            own: Deferred = Deferred()
+
+            def relay(result: Any) -> Any:
+                own.callback(result)
+                return result
+
+            pending.addCallback(relay)
+            return await maybe_deferred_to_future(own)
+        return await super().robot_parser(request)

@@ -26,6 +26,9 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # Before everything else: the validators are part of what is asked.
     "crawlers.middlewares.ConditionalGetMiddleware": 50,
+    # Scrapy's robots.txt middleware, fixed so that every request waiting for robots.txt obeys it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.RobotsTxtObeyingMiddleware": 100,
     # Scrapy's retry, replaced by one that waits longer before each new attempt.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
