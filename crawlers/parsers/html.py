@@ -96,7 +96,7 @@ def _text(row: Selector, query: str) -> str:
         if query.rstrip().endswith("::text"):
             return " ".join(found.getall())
         return found.get() or ""
-    return " ".join(found[0].xpath(".//text()").getall())
+    return found[0].get()  # the element's markup: clean_text drops inline tags and spaces out block ones
 
 
 def _link(row: Selector, query: str) -> Optional[str]:
@@ -111,11 +111,14 @@ def _link(row: Selector, query: str) -> Optional[str]:
 
 
 def _date(row: Selector, query: str) -> str:
+    if _PSEUDO.search(query):
+        values = [v.strip() for v in _matches(row, query).getall() if v and v.strip()]
+        if values:
+            return values[0]
+        # time.news-date::attr(datetime) on a row whose <time> lacks the attribute: read what it shows.
+        query = _PSEUDO.sub("", query)
     found = _matches(row, query)
     if not found:
         return ""
-    if _PSEUDO.search(query):
-        values = [v.strip() for v in found.getall() if v and v.strip()]
-        return values[0] if values else ""
     first = found[0]
-    return first.attrib.get("datetime") or " ".join(first.xpath(".//text()").getall())
+    return first.attrib.get("datetime") or clean_text(first.get())
