@@ -1,0 +1,179 @@
+"""The update store: one URL one update, revisions on change, nothing written when nothing changed, CrawlRun
+bookkeeping, validators, and the listing behind `kaisei updates` — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from crawlers.items import UpdateItem
+from crawlers.registry import SourceSpec
+from tracker.dates import JST
+from tracker.db import session_scope
+from tracker.models import CrawlRun, Source, Tag, Update, UpdateRevision
+from tracker.store import (Validators, begin_crawl_run, list_updates, source_states, source_validators,
+                           store_source_batch, sync_sources, update_records, update_revisions, upsert_items)
+
+SPEC = SourceSpec(name="mof-news", title="財務省 新着情報", kind="feed", url="https://www.mof.go.jp/news.rss")
+OTHER = SourceSpec(name="fsa-news", title="金融庁 新着情報", kind="feed", url="https://www.fsa.go.jp/rss.xml")
+
+
+def item(n: int, title: str | None = None, summary: str = "", source: str = "mof-news", **kw) -> UpdateItem:
+    return UpdateItem(source=source, url=f"https://www.mof.go.jp/news/{n}.html", title=title or f"お知らせ {n}",
+                      summary=summary, published_at=dt.datetime(2026, 5, n, 10, 0, tzinfo=JST), **kw)
+
+
+@pytest.fixture
+def source(session):
+    rows = sync_sources(session=session, specs=[SPEC, OTHER])
+    session.commit()
+    return rows["mof-news"]
+
+
+def test_sync_sources_keeps_validators_until_the_url_changes(session, source):
+    source.etag, source.last_modified = '"abc"', "Fri, 01 May 2026 00:00:00 GMT"
+    session.commit()
+    sync_sources(session=session, specs=[SPEC])
+    assert source_validators(source) == {SPEC.url: Validators('"abc"', "Fri, 01 May 2026 00:00:00 GMT")}
+    moved = SourceSpec(name="mof-news", title="財務省", kind="feed", url="https://www.mof.go.jp/other.rss")
+    row = sync_sources(session=session, specs=[moved])["mof-news"]
+    session.commit()
+    assert row.url == moved.url and row.title == "財務省" and source_validators(row) == {}
+    assert session.exec(select(sa.func.count(Source.id))).one() == 2
+
+
+def test_new_then_unchanged_writes_nothing(session, source):
+    first = upsert_items(session=session, source=source, items=[item(1), item(2)])
+    session.commit()
+    assert (first.new, first.changed, first.unchanged) == (2, 0, 0) and len(first.new_ids) == 2
+    before = session.exec(select(Update).order_by(Update.id)).all()
+    stamps = [(u.id, u.fetched_at, u.revision, u.content_hash) for u in before]
+    again = upsert_items(session=session, source=source, items=[item(1), item(2)])
+    session.commit()
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 2) and again.touched_ids == []
+    session.expire_all()
+    after = session.exec(select(Update).order_by(Update.id)).all()
+    assert [(u.id, u.fetched_at, u.revision, u.content_hash) for u in after] == stamps
+    assert session.exec(select(UpdateRevision)).all() == []
+
+
+def test_changed_title_keeps_the_prior_version(session, source):
+    upsert_items(session=session, source=source, items=[item(1, summary="旧い説明")])
+    session.commit()
+    result = upsert_items(session=session, source=source, items=[item(1, title="お知らせ 1（訂正）", summary="新しい説明")])
+    session.commit()
+    assert (result.new, result.changed) == (0, 1)
+    update = session.exec(select(Update)).one()
+    assert update.title == "お知らせ 1（訂正）" and update.revision == 2 and update.changed_at is not None
+    assert update.tagged_at is None  # changed text is tagged again
+    (old,) = update_revisions(session=session, update_id=update.id)
+    assert (old.revision, old.title, old.summary) == (1, "お知らせ 1", "旧い説明")
+    assert old.content_hash != update.content_hash
+    # A third version keeps both earlier ones.
+    upsert_items(session=session, source=source, items=[item(1, title="お知らせ 1（再訂正）")])
+    session.commit()
+    assert [r.revision for r in update_revisions(session=session, update_id=update.id)] == [1, 2]
+
+
+def test_one_url_is_one_update_across_sources(session, source):
+    upsert_items(session=session, source=source, items=[item(1)])
+    other = session.exec(select(Source).where(Source.name == "fsa-news")).one()
+    result = upsert_items(session=session, source=other, items=[item(1, source="fsa-news")])
+    session.commit()
+    assert result.new == 0 and result.unchanged == 1
+    assert session.exec(select(sa.func.count(Update.id))).one() == 1
+
+
+def test_store_source_batch_records_the_run_and_validators(session, source):
+    run = begin_crawl_run(session=session, source=source)
+    session.commit()
+    outcome = store_source_batch(session=session, source_name="mof-news", items=[item(1), item(2)], responses=1,
+                                 not_modified=0, errors=[], validators={SPEC.url: Validators('"v1"', None)},
+                                 run_id=run.id)
+    session.commit()
+    assert (outcome.status, outcome.fetched, outcome.new) == ("ok", 2, 2)
+    run = session.get(CrawlRun, run.id)
+    assert (run.status, run.new, run.fetched, run.finished_at is not None) == ("ok", 2, 2, True)
+    assert source.etag == '"v1"' and source.last_status == "ok" and source.last_error is None
+
+    outcome = store_source_batch(session=session, source_name="mof-news", items=[], responses=1, not_modified=1,
+                                 errors=[], validators={})
+    session.commit()
+    assert outcome.status == "not_modified" and outcome.unchanged == 1
+    assert source.etag == '"v1"'  # a 304 keeps the validators
+
+    outcome = store_source_batch(session=session, source_name="mof-news", items=[], responses=0, not_modified=0,
+                                 errors=["HTTP 500 Internal Server Error from x"], validators={})
+    session.commit()
+    assert outcome.status == "error" and source.last_error.startswith("HTTP 500")
+    states = source_states(session=session, names=["mof-news", "fsa-news"])
+    assert states["mof-news"].updates == 2 and states["mof-news"].last_status == "error"
+    assert states["fsa-news"].updates == 0 and states["fsa-news"].last_status is None
+
+
+def test_extra_urls_keep_their_own_validators(session):
+    laws = SourceSpec(name="egov-laws", title="法令", kind="egov-laws", url="https://laws.e-gov.go.jp/api/1/updatelawlists")
+    row = sync_sources(session=session, specs=[laws])["egov-laws"]
+    day = "https://laws.e-gov.go.jp/api/1/updatelawlists/20260501"
+    store_source_batch(session=session, source_name="egov-laws", items=[], responses=1, not_modified=0, errors=[],
+                       validators={day: Validators('"d1"', None)})
+    session.commit()
+    row = sync_sources(session=session, specs=[laws])["egov-laws"]
+    session.commit()
+    assert source_validators(row) == {day: Validators('"d1"', None)}
+
+
+def test_a_killed_crawls_running_run_is_closed_by_the_next(session, source):
+    stale = begin_crawl_run(session=session, source=source)
+    session.commit()
+    begin_crawl_run(session=session, source=source)
+    session.commit()
+    session.refresh(stale)
+    assert stale.status == "error" and "interrupted" in stale.message
+
+
+def test_a_failed_batch_writes_nothing(engine):
+    with session_scope(engine) as session:
+        sync_sources(session=session, specs=[SPEC])
+    with pytest.raises(RuntimeError):
+        with session_scope(engine) as session:
+            store_source_batch(session=session, source_name="mof-news", items=[item(1), item(2)], responses=1,
+                               not_modified=0, errors=[], validators={})
+            raise RuntimeError("the crawl died mid-batch")
+    with session_scope(engine) as session:
+        assert session.exec(select(Update)).all() == []
+        assert session.exec(select(CrawlRun)).all() == []
+
+
+def test_list_updates_filters_and_json_form(session, source):
+    result = upsert_items(session=session, source=source, items=[item(1), item(2, deadline_on=dt.date(2026, 7, 10)),
+                                                                 item(3)])
+    other = session.exec(select(Source).where(Source.name == "fsa-news")).one()
+    upsert_items(session=session, source=other,
+                 items=[UpdateItem(source="fsa-news", url="https://www.fsa.go.jp/x.html", title="金融庁のお知らせ")])
+    first, second, third = result.new_ids
+    session.add_all([Tag(update_id=second, kind="department", label="accounting", origin="model"),
+                     Tag(update_id=third, kind="department", label="accounting", origin="model"),
+                     Tag(update_id=third, kind="department", label="accounting", origin="manual", negated=True),
+                     Tag(update_id=first, kind="department", label="hr", origin="manual"),
+                     Tag(update_id=second, kind="topic", label="invoice", origin="rule")])
+    session.commit()
+
+    everything = list_updates(session=session)
+    # Newest first; an update without a published time counts by when it was fetched (now: the newest).
+    assert [u.title for u in everything] == ["金融庁のお知らせ", "お知らせ 3", "お知らせ 2", "お知らせ 1"]
+    assert [u.id for u in list_updates(session=session, sources=["mof-news"], limit=2)] == [third, second]
+    assert [u.id for u in list_updates(session=session, departments=["accounting"])] == [second]
+    assert [u.id for u in list_updates(session=session, departments=["hr", "accounting"])] == [second, first]
+    since = list_updates(session=session, sources=["mof-news"], since=dt.date(2026, 5, 2))
+    assert [u.id for u in since] == [third, second]
+
+    (record,) = update_records(session=session, updates=[session.get(Update, second)])
+    assert record["source"] == "mof-news" and record["title"] == "お知らせ 2"
+    assert record["published_at"] == "2026-05-02T10:00:00+09:00"
+    assert record["deadline_on"] == "2026-07-10" and record["effective_on"] is None
+    assert record["departments"] == ["accounting"] and record["topics"] == ["invoice"]
+    assert record["revision"] == 1 and record["url"] == "https://www.mof.go.jp/news/2.html"
