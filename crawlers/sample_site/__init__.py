@@ -53,6 +53,11 @@ class RecordedRequest:
     headers: dict[str, str]
     status: int = 0
 
+    def header(self, name: str) -> Optional[str]:
+        """A request header by name, any case (None when absent)."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
 
 @dataclass
 class Resource:
