@@ -32,11 +32,11 @@ SIZE = (120, 30)
 async def settle(pilot) -> None:
     """Wait until every worker (loads and queued writes) is done and their messages are handled."""
     app = pilot.app
-    for _ in range(200):
+    for _ in range(500):
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(0)  # lets the screen handle what the workers posted
         if not app.busy_writing and not any(w.is_running for w in app.workers):
-            await pilot.pause()
+            await pilot.pause(0)
             return
     raise AssertionError("the app did not settle")
 
