@@ -146,6 +146,20 @@ def parse_date(text: str | None) -> Optional[dt.date]:
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:時]\s*(?P<m>\d{1,2})?")
 
 
+_TRAILING_ZONE = re.compile(r"\d\s*(UTC|GMT|UT|Z|JST|[+-]\d{2}:?\d{2})\s*$", re.I)
+
+
+def _zone(token: str) -> dt.tzinfo:
+    token = token.upper()
+    if token in ("UTC", "GMT", "UT", "Z"):
+        return UTC
+    if token == "JST":
+        return JST
+    sign = -1 if token[0] == "-" else 1
+    digits = token[1:].replace(":", "")
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
 def parse_datetime(text: str | None, *, default_tz: dt.tzinfo = JST) -> Optional[dt.datetime]:
     """A timestamp (ISO 8601, RFC 822, or a Japanese date with an optional time) as an aware datetime.
 
@@ -187,6 +201,10 @@ def parse_datetime(text: str | None, *, default_tz: dt.tzinfo = JST) -> Optional
             if hour > 23 or minute > 59:
                 hour = minute = 0
         value = dt.datetime(date.year, date.month, date.day, hour, minute)
+        # A zone written after the time ("2026-11-20 10:00 UTC", "… +0000") still counts; only its absence is JST.
+        zone = _TRAILING_ZONE.search(norm)
+        if zone and tm and tm.start() - end <= 3:
+            value = value.replace(tzinfo=_zone(zone.group(1)))
     if value.tzinfo is None:
         value = value.replace(tzinfo=default_tz)
     return value
