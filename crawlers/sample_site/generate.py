@@ -58,7 +58,9 @@ def _nta_page(title: str, sections: list[tuple[str, list[tuple]]], host: str = "
             n += 1
             day = _when(when).date()
             # Like the real page: mostly absolute links, the odd relative one, an accessibility link after a PDF.
-            href = path if n % 7 == 3 else host + path
+            # Page-relative, so it stays under this host's folder on the sample site: ../../taxes/… from
+            # /information/news/index.htm.
+            href = "../.." + path if n % 7 == 3 else host + path
             extra = ""
             if n % 5 == 4:
                 extra = ('<a href="https://docreader.example.jp/?url=' + escape(host + path) +
