@@ -74,6 +74,8 @@ class DigestSettings(_Section):
     reminder_days: int = Field(14, ge=0, description="remind of 施行日/締切 within this many days")
     max_updates: int = Field(200, ge=1, description="most new updates listed in one digest")
     subject_prefix: str = Field("[kaisei]", description="prefix of every digest subject")
+    first_days: int = Field(7, ge=0, description="a person's first digest reaches back this many days before "
+                            "they were added")
 
 
 class ScheduleSettings(_Section):

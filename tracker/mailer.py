@@ -73,7 +73,10 @@ def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
             conn.starttls(context=context)
             conn.ehlo()
         if smtp.username:
-            conn.login(smtp.username, _password(smtp))
+            password = _password(smtp)
+            if not (smtp.username + password).isascii():  # smtplib sends both as ASCII, or raises
+                raise SmtpUnavailable(f"{where}: smtp.username and the password must be ASCII for SMTP login")
+            conn.login(smtp.username, password)
         return conn
     except MailError:
         _close(conn)

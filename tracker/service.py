@@ -300,8 +300,10 @@ class Service:
         summary = self._crawl_summary(spec, started_at)
         if code == 0:
             return "ok", summary or "nothing to crawl"
-        lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and "Traceback" not in ln]
-        detail = "; ".join(ln.removeprefix("kaisei: ") for ln in lines[-5:])
+        lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+        # The crawl names each failure on a "kaisei: …" line; log lines of the child are not the story.
+        mine = [ln.removeprefix("kaisei: ") for ln in lines if ln.startswith("kaisei: ")]
+        detail = "; ".join(mine[:10] if mine else lines[-1:])
         return "error", f"exit {code}" + (f": {summary}" if summary else "") + (f" | {detail}" if detail else "")
 
     def _crawl_summary(self, spec: JobSpec, started_at: dt.datetime) -> str:

@@ -50,6 +50,8 @@ class DeliveryReport:
 
     def summary(self) -> str:
         """One line: what was sent, and what was not and why."""
+        if self.ok and not self.sent and not self.stopped:
+            return "nothing to send"
         line = f"sent {len(self.sent)} digest(s): {self.new} new update(s), {self.reminders} reminder(s)"
         if self.refused:
             line += f"; {len(self.refused)} refused ({'; '.join(self.refused[:3])}" + \

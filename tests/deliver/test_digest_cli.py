@@ -1,0 +1,111 @@
+"""``kaisei digest``: --dry-run, --to-dir, --only, sending, and one-line failures with exit 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+
+import pytest
+from sqlmodel import select
+
+from deliver_smtp import SmtpServer, closed_port
+from tracker.cli import main
+from tracker.locks import job_lock
+from tracker.models import DigestDelivery, Source, Tag, Update
+from tracker.people import add_person
+
+
+@pytest.fixture
+def seeded(session):
+    add_person(session=session, handle="yamada", name="山田 太郎", email="yamada@example.co.jp",
+               departments=["accounting"])
+    add_person(session=session, handle="smith", name="John Smith", email="smith@example.com",
+               departments=["accounting"], lang="en")
+    source = Source(name="asbj-news", title="企業会計基準委員会", kind="html", url="https://www.asbj.or.jp/")
+    session.add(source)
+    session.flush()
+    for n in range(3):
+        update = Update(source_id=source.id, url=f"https://www.asbj.or.jp/jp/{n}.html",
+                        title=f"リース会計基準の公表 {n}", published_at=dt.datetime.now(dt.timezone.utc))
+        session.add(update)
+        session.flush()
+        session.add(Tag(update_id=update.id, kind="department", label="accounting"))
+    session.commit()
+    return session
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as caught:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return caught.value.code, out, err
+
+
+def _config(tmp_path, port: int) -> str:
+    path = tmp_path / "kaisei.toml"
+    path.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout = 5\n'
+                    f'from = "改正 <kaisei@example.co.jp>"\n[schedule]\nlock_dir = "{tmp_path}"\n', encoding="utf-8")
+    return str(path)
+
+
+def _recorded(session) -> int:
+    session.expire_all()
+    return len(session.exec(select(DigestDelivery)).all())
+
+
+def test_dry_run_prints_and_records_nothing(capsys, seeded, db_url, tmp_path):
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest", "--dry-run")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split("\t")[:5] == ["smith", "smith@example.com", "en", "3 new", "0 due"]
+    assert lines[1].split("\t")[-1].startswith("[kaisei] 新着3件")
+    assert lines[-1] == "2 digest(s) would be sent; nothing sent, nothing recorded"
+    assert _recorded(seeded) == 0
+
+
+def test_to_dir_writes_eml_files_and_records_nothing(capsys, seeded, db_url, tmp_path):
+    out_dir = tmp_path / "mail"
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest",
+                         "--to-dir", str(out_dir), "--only", "yamada")
+    assert code == 0, err
+    (path,) = out_dir.glob("*.eml")
+    assert path.name.endswith("-yamada.eml")
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert msg["To"].addresses[0].display_name == "山田 太郎"
+    assert "リース会計基準の公表 0" in msg.get_body(("html",)).get_content()
+    assert _recorded(seeded) == 0
+
+
+def test_send_then_nothing_twice(capsys, seeded, db_url, tmp_path):
+    with SmtpServer() as server:
+        config = _config(tmp_path, server.port)
+        code, out, err = run(capsys, "--db", db_url, "--config", config, "digest")
+        assert code == 0, err
+        assert out.strip() == "sent 2 digest(s): 6 new update(s), 0 reminder(s)"
+        code, out, err = run(capsys, "--db", db_url, "--config", config, "digest")
+        assert code == 0 and out.strip() == "nothing to send"
+        assert len(server.recorder.messages) == 2
+    assert _recorded(seeded) == 6
+
+
+def test_smtp_down_is_one_line_and_exit_1(capsys, seeded, db_url, tmp_path):
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest")
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("kaisei: sent 0 digest(s)")
+    assert "cannot connect: Connection refused" in err and "owed to the next run" in err
+    assert _recorded(seeded) == 0
+
+
+def test_unknown_person_and_bad_usage(capsys, seeded, db_url, tmp_path):
+    config = _config(tmp_path, closed_port())
+    code, _, err = run(capsys, "--db", db_url, "--config", config, "digest", "--only", "nobody")
+    assert code == 1 and err == "kaisei: unknown person 'nobody'\n"
+    code, _, err = run(capsys, "--db", db_url, "--config", config, "digest", "--dry-run", "--to-dir", str(tmp_path))
+    assert code == 2 and "not both" in err
+
+
+def test_a_second_sender_waits_its_turn(capsys, seeded, db_url, engine, tmp_path):
+    with job_lock(engine, "digest", lock_dir=str(tmp_path)):
+        code, _, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest")
+    assert code == 1 and "another kaisei is sending the digest" in err
