@@ -30,6 +30,7 @@ KINDS = ("feed", "html", "egov-laws")
 SELECT_KEYS = ("item", "title", "link", "date", "summary")
 SELECT_REQUIRED = ("item", "title", "link")
 EGOV_LAWS_DEFAULT_DAYS = 7
+BUILTIN_ORIGIN = "built-in sources"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -84,9 +85,13 @@ def _merge_entry(known: dict[str, dict[str, Any]], entry: Any, *, origin: str, i
     for key in ("select", "settings"):
         if key in entry and not isinstance(entry[key], dict):
             raise _fail(origin, name, key, "must be a table")
-    for key in entry.get("select") or {}:
+    for key, value in (entry.get("select") or {}).items():
         if key not in SELECT_KEYS:
             raise _fail(origin, name, f"select.{key}", f"unknown key (known: {', '.join(SELECT_KEYS)})")
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(origin, name, f"select.{key}", "must be a non-empty CSS selector string")
+        if origin != BUILTIN_ORIGIN:  # the built-ins are checked by the test suite; importing parsel is slow
+            _check_selector(value, origin=origin, name=name, key=f"select.{key}")
     base = known.get(name)
     if base is None:
         for key in ("kind", "url"):
@@ -140,10 +145,6 @@ def _spec(raw: dict[str, Any]) -> SourceSpec:
     settings = dict(raw.get("settings") or {})
     select = raw.get("select") or None
     if select is not None:
-        for key, value in select.items():
-            if not isinstance(value, str) or not value.strip():
-                raise _fail(origin, name, f"select.{key}", "must be a non-empty CSS selector string")
-            _check_selector(value, origin=origin, name=name, key=f"select.{key}")
         select = {key: value.strip() for key, value in select.items()}
     if kind == "html":
         for key in SELECT_REQUIRED:
@@ -221,7 +222,7 @@ def load_sources(*, settings: "Settings | None" = None, sources_file: Path | str
     ``sources_file`` defaults to ``settings.sources_file``. Sources with ``enabled = false`` are left out
     unless ``include_disabled``. Raises ``ConfigError`` (one line: file, source, key) on any bad entry.
     """
-    layers: list[tuple[str, list[Any]]] = [("built-in sources", _read_builtin())]
+    layers: list[tuple[str, list[Any]]] = [(BUILTIN_ORIGIN, _read_builtin())]
     if settings is not None and settings.sources:
         origin = str(settings.config_path) if settings.config_path else "kaisei.toml"
         layers.append((origin, list(settings.sources)))
@@ -260,4 +261,4 @@ def with_overrides(spec: SourceSpec, **changes: Any) -> SourceSpec:
     return replace(spec, **changes)
 
 
-BUILTIN_SOURCES: tuple[SourceSpec, ...] = tuple(build_sources([("built-in sources", _read_builtin())]))
+BUILTIN_SOURCES: tuple[SourceSpec, ...] = tuple(build_sources([(BUILTIN_ORIGIN, _read_builtin())]))

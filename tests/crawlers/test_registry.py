@@ -212,3 +212,20 @@ def test_as_dict_round_trips_through_a_sources_file(tmp_path):
     assert data["select"]["item"] == "ul.news-list > li"
     assert data["url"] == "https://www.ppc.go.jp/information/"
     assert spec.host == "www.ppc.go.jp"
+
+
+def test_builtin_selectors_are_valid_css():
+    from parsel import Selector
+
+    for spec in BUILTIN_SOURCES:
+        for key, query in (spec.select or {}).items():
+            Selector(text="<html></html>").css(query)  # raises on a bad selector
+
+
+def test_importing_the_registry_does_not_import_parsel():
+    import subprocess
+    import sys
+
+    code = "import sys, crawlers.registry; print('parsel' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
