@@ -25,6 +25,9 @@ LANGS = ("ja", "en")
 # Without tuned thresholds (a model being built) a label needs this score, or a rule hit.
 DEFAULT_MODEL_THRESHOLD = 0.5
 DEFAULT_RULE_THRESHOLD = 0.0
+DEFAULT_RELEVANCE_THRESHOLD = 0.5
+# The extra category the model learns: "this text concerns some department" (the complement of none).
+RELEVANT = "relevant"
 
 
 @dataclass
@@ -105,13 +108,17 @@ class Tagger:
         path = self.model_dir / "thresholds.json"
         if path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
-        return {"model": {}, "rule": {}}
+        return {"model": {}, "rule": {}, "relevant": DEFAULT_RELEVANCE_THRESHOLD}
 
     def _load_version(self) -> str:
         path = self.model_dir / "meta.json"
         if path.exists():
             return str(json.loads(path.read_text(encoding="utf-8")).get("version", "unknown"))
         return "rules-only"
+
+    @property
+    def relevance_threshold(self) -> float:
+        return float(self.thresholds.get("relevant", DEFAULT_RELEVANCE_THRESHOLD))
 
     def threshold(self, label: str, *, rule: bool) -> float:
         table = self.thresholds.get("rule" if rule else "model", {})
@@ -163,35 +170,48 @@ class Tagger:
                 out[i] = (dict(doc.cats), _hits_by_label(doc, state))
         return out
 
-    def decide(self, cats: dict[str, float], hits: dict[str, list[str]], *, has_model: bool = True) -> TagResult:
-        """Apply the thresholds to scores and rule hits: which labels are given, and why."""
+    def decide(self, cats: dict[str, float], hits: dict[str, list[str]], *, has_model: bool = True,
+               lang: str = "ja") -> TagResult:
+        """Apply the thresholds to scores and rule hits: which labels are given, and why.
+
+        A label passes on its model score, or on a rule hit with a (lower) score; departments are then gated by
+        the model's "relevant" score (any department at all), and a relevant text whose departments all fell
+        short gets its best-scoring one. A text with no department gets no topic either.
+        """
         result = TagResult()
+        joiner = "、" if lang == "ja" else ", "
+        passed: dict[str, tuple[str, str]] = {}
         for label in (*self.departments, *TOPICS):
             if label not in DEPARTMENTS and label not in TOPICS:
                 continue
             score = float(cats.get(label, 0.0))
             phrases = hits.get(label, [])
             if phrases and (not has_model or score >= self.threshold(label, rule=True)):
-                result.origins[label] = "rule"
-                result.reasons[label] = "rule: " + "、".join(phrases[:3])
+                passed[label] = ("rule", "rule: " + joiner.join(phrases[:3]))
             elif has_model and score >= self.threshold(label, rule=False):
-                result.origins[label] = "model"
-                result.reasons[label] = f"model: {score:.2f}"
-            else:
-                continue
-            result.scores[label] = score if has_model else 1.0
-            (result.departments if label in DEPARTMENTS else result.topics).append(label)
-        if not result.departments:
-            # A topic without a department would reach nobody: none means none.
-            for label in result.topics:
-                result.reasons.pop(label, None)
-                result.origins.pop(label, None)
-                result.scores.pop(label, None)
-            result.topics = []
+                passed[label] = ("model", f"model: {score:.2f}")
+        departments = [d for d in self.departments if d in passed]
+        if has_model and RELEVANT in cats:
+            relevant = float(cats[RELEVANT])
+            if relevant < self.relevance_threshold:
+                departments = []
+            elif not departments:
+                known = [d for d in self.departments if d in DEPARTMENTS]
+                if known:
+                    best = max(known, key=lambda d: cats.get(d, 0.0) / max(self.threshold(d, rule=False), 1e-6))
+                    departments = [best]
+                    passed[best] = ("model", f"model: {cats.get(best, 0.0):.2f} (relevant: {relevant:.2f})")
+        topics = [t for t in TOPICS if t in passed] if departments else []
+        for label in (*departments, *topics):
+            origin, reason = passed[label]
+            result.origins[label] = origin
+            result.reasons[label] = reason
+            result.scores[label] = float(cats.get(label, 0.0)) if has_model else 1.0
+        result.departments, result.topics = departments, topics
         return result
 
     def _decide(self, doc, state: _Lang, lang: str, text: str, published: Optional[dt.date]) -> TagResult:
-        result = self.decide(dict(doc.cats), _hits_by_label(doc, state), has_model=state.has_model)
+        result = self.decide(dict(doc.cats), _hits_by_label(doc, state), has_model=state.has_model, lang=lang)
         result.language = lang
         result.effective_on, result.deadline_on = extract_dates(text, published=published)
         return result

@@ -80,20 +80,41 @@ TOPIC_PHRASES_EN: dict[str, list[str]] = {
                     "emissions reporting", "f-gas"],
 }
 
-# Phrases that name a department's work without a topic of the taxonomy.
+# Words that say which department's work a text is about, whatever the topic. They are broad on purpose: whether
+# a text concerns the back office at all is the model's "relevant" gate, applied before any department is given;
+# these words only decide *which* departments a relevant text goes to (and say why).
 DEPARTMENT_PHRASES_JA: dict[str, list[str]] = {
-    "accounting": ["税務署", "確定申告書の提出期限", "決算", "経理"],
-    "hr": ["労務", "雇用管理", "障害者雇用", "高年齢者雇用", "外国人雇用", "人事労務"],
-    "legal": ["法務", "契約書", "コンプライアンス"],
-    "general_affairs": ["総務", "安全運転管理者", "アルコールチェック", "郵便料金", "防災"],
-    "it": ["情報システム", "クラウドサービス", "システム管理者", "ソフトウェア"],
+    "accounting": ["税", "課税", "納税", "税額", "税務", "税務署", "国税", "地方税", "延滞税", "還付", "会計", "決算",
+                   "財務諸表", "監査", "帳簿", "請求書", "減価償却", "損金", "益金", "引当金", "経理", "有価証券",
+                   "財務報告", "仕入", "売上", "納付書", "振替納税", "確定申告書", "税制", "控除"],
+    "hr": ["労働", "労働者", "従業員", "雇用", "賃金", "給与", "休暇", "休業", "育児", "介護休業", "人事", "労務",
+           "保険料", "労災", "健康診断", "就業", "残業", "時間外", "賞与", "退職", "障害者雇用", "高年齢者",
+           "外国人労働者", "技能実習", "育成就労", "特定技能", "派遣", "助成金", "働き方", "テレワーク", "副業",
+           "兼業", "採用選考", "被保険者", "社会保険", "雇用管理", "人材"],
+    "legal": ["法務", "契約", "契約書", "取引", "下請", "独占禁止", "景品表示", "会社法", "取締役", "株主", "定款",
+              "訴訟", "公益通報", "内部通報", "コンプライアンス", "規約", "著作権", "輸出管理", "反社会的勢力",
+              "消費者契約", "課徴金", "措置命令", "排除措置", "優越的地位", "支配者", "外為法", "民法",
+              "商取引", "準則", "競争", "個人情報", "約款", "法令遵守"],
+    "general_affairs": ["総務", "防災", "災害", "備蓄", "BCP", "事業継続", "消防", "防火", "社用車", "安全運転",
+                        "安全運転管理者", "アルコールチェック", "郵便", "廃棄物", "リサイクル", "省エネ", "フロン",
+                        "温室効果ガス", "株主総会", "登記", "印鑑", "オフィス", "事務所", "固定電話", "電子申請",
+                        "行政手続", "文書管理", "庶務", "施設", "帰宅困難者", "公金受取口座", "GビズID", "gBizID"],
+    "it": ["システム", "情報システム", "クラウド", "セキュリティ", "サイバー", "ソフトウェア", "IT", "AI", "生成AI",
+           "IoT", "脆弱性", "ネットワーク", "サーバ", "サーバー", "電子メール", "API", "DX", "情報処理", "不正アクセス",
+           "マルウェア", "ランサムウェア", "パスワード", "多要素認証", "暗号", "電子署名", "電子証明書",
+           "タイムスタンプ", "SBOM", "VPN", "ウイルス", "アプリ", "アプリケーション", "デジタル"],
 }
 DEPARTMENT_PHRASES_EN: dict[str, list[str]] = {
-    "accounting": ["hmrc", "tax return", "bookkeeping"],
-    "hr": ["employers", "employees", "right to work"],
-    "legal": ["compliance", "enforcement action", "fine"],
-    "general_affairs": ["office premises"],
-    "it": ["software", "cloud services", "it systems"],
+    "accounting": ["hmrc", "tax", "taxes", "tax return", "bookkeeping", "accounts", "accounting", "audit", "invoice",
+                   "invoices", "vat", "financial statements", "financial reporting", "relief", "allowances"],
+    "hr": ["employer", "employers", "employee", "employees", "worker", "workers", "workplace", "employment", "pay",
+           "wage", "wages", "payroll", "leave", "staff", "right to work", "pension", "sick pay", "recruitment checks"],
+    "legal": ["compliance", "enforcement action", "contract", "contracts", "competition", "consumer protection",
+              "directors", "companies act", "data protection", "cartel", "fines", "legislation", "bill", "act"],
+    "general_affairs": ["office premises", "business continuity", "flooding", "waste", "recycling", "energy",
+                        "emissions", "fire safety", "company filing", "registered office", "facilities"],
+    "it": ["software", "cloud services", "it systems", "cyber", "cyber security", "ransomware", "vulnerability",
+           "phishing", "online service", "digital", "ai", "passwords", "systems"],
 }
 
 
