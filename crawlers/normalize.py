@@ -37,9 +37,12 @@ def canonical_url(url: str, base: str | None = None) -> str:
     characters. Anything that is not an http(s) URL is returned resolved but otherwise untouched.
     """
     url = (url or "").strip()
-    if base:
-        url = urljoin(base, url)
-    parts = urlsplit(url)
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" and friends: not a URL we can reason about; callers reject it
+        return url
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         return url
@@ -47,14 +50,17 @@ def canonical_url(url: str, base: str | None = None) -> str:
     try:
         host.encode("ascii")
     except UnicodeEncodeError:
-        host = host.encode("idna").decode("ascii")
-    try:
-        port = parts.port
-    except ValueError:  # a port that is not a number: keep the netloc as written
-        port = None
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:  # a label IDNA refuses (too long, empty): keep it as written
+            pass
     netloc = host
     if parts.username:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    try:
+        port = parts.port
+    except ValueError:  # not a number or out of range: keep it as written
+        port, netloc = None, f"{netloc}:{parts.netloc.rsplit(':', 1)[-1]}"
     if port and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     path = _quote_unsafe(parts.path) or "/"
@@ -65,6 +71,16 @@ def canonical_url(url: str, base: str | None = None) -> str:
     ]
     query = urlencode(sorted(query_pairs), doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL with a plausible host (what an update may point at)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in _DEFAULT_PORTS and bool(host) and not any(ch.isspace() for ch in host)
 
 
 def _quote_unsafe(path: str) -> str:

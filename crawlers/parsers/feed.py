@@ -11,7 +11,7 @@ import feedparser
 
 from crawlers.encoding import decode_html
 from crawlers.items import UpdateItem
-from crawlers.normalize import canonical_url, clean_text, clean_title
+from crawlers.normalize import canonical_url, clean_text, clean_title, is_web_url
 from crawlers.parsers import ParseError, one_line
 from crawlers.parsers.dates import entry_datetime
 from tracker.dates import parse_date
@@ -116,9 +116,12 @@ def _entry_item(spec: "SourceSpec", entry: Any, *, page_url: str) -> UpdateItem 
         term = clean_text(tag.get("term"))
         if term and term not in categories:
             categories.append(term)
+    url = canonical_url(link, base=page_url)
+    if not is_web_url(url):
+        return None
     return UpdateItem(
         source=spec.name,
-        url=canonical_url(link, base=page_url),
+        url=url,
         title=title,
         summary=plain,
         published_at=published_at,

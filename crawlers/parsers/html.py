@@ -17,7 +17,7 @@ from parsel import Selector, SelectorList
 
 from crawlers.encoding import decode_html
 from crawlers.items import UpdateItem
-from crawlers.normalize import canonical_url, clean_text, clean_title
+from crawlers.normalize import canonical_url, clean_text, clean_title, is_web_url
 from crawlers.parsers import ParseError
 from crawlers.parsers.dates import list_datetime
 
@@ -48,13 +48,16 @@ def parse_html(spec: "SourceSpec", body: bytes, *, url: str,
     for row in rows:
         title = clean_title(_text(row, select["title"]))
         link = _link(row, select["link"])
-        if not title or not link or link.startswith(("javascript:", "mailto:", "#")):
+        if not title or not link or link.startswith("#"):
             skipped += 1
             continue
         published_at = list_datetime(_date(row, select["date"]), language=spec.language) if "date" in select else None
         summary = clean_text(_text(row, select["summary"])) if "summary" in select else ""
         item = UpdateItem(source=spec.name, url=canonical_url(link, base=page_url), title=title, summary=summary,
                           published_at=published_at, language=spec.language)
+        if not is_web_url(item.url):
+            skipped += 1
+            continue
         previous = items.get(item.url)
         # A list page links the same page from several rows (a form re-released): keep the newest row.
         if previous is None or _newer(item, previous):

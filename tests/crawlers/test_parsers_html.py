@@ -151,3 +151,11 @@ def test_not_html(fixture, message):
 def test_plain_text_is_not_html():
     with pytest.raises(ParseError, match="no markup"):
         parse(TOKYO, "只今メンテナンス中です".encode(), url=TOKYO.url)
+
+
+def test_rows_linking_to_scripts_or_nowhere_are_skipped():
+    body = ("<html><body><ul class='news'><li><a href='javascript:void(0)'>印刷</a></li>"
+            "<li><a href='http://[::1'>壊れたリンク</a></li><li><a href='#top'>先頭へ</a></li>"
+            "<li><a href='/ok.html'>本物</a></li></ul></body></html>").encode()
+    items = parse(TOKYO, body, url=TOKYO.url)
+    assert [(i.title, i.url) for i in items] == [("本物", "https://www.example.lg.jp/ok.html")]

@@ -109,3 +109,14 @@ def test_charset_helpers():
     assert python_codec("nonsense") is None
     assert header_charset({"content-type": 'text/html; charset="utf-8"'}) == "utf-8"
     assert header_charset({"Content-Type": "text/html"}) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "web"),
+    [("https://www.nta.go.jp/a", True), ("http://[::1", False), ("javascript:void(0)", False), ("http://", False),
+     ("mailto:a@b.jp", False), ("http://exa mple.jp/", False), ("/relative", False)],
+)
+def test_odd_urls_never_raise_and_only_web_urls_pass(url, web):
+    from crawlers.normalize import is_web_url
+
+    assert is_web_url(canonical_url(url)) is web
