@@ -47,11 +47,11 @@ def parse_feed(spec: "SourceSpec", body: bytes, *, url: str,
             head = body.lstrip()[:200].lower()
             if b"<html" in head or b"<!doctype html" in head:
                 raise ParseError("not a feed: the server sent an HTML page")
-            raise ParseError(f"not a feed: {one_line(reason) if reason else 'no RSS or Atom root element'}")
+            raise ParseError(f"not a feed: {_describe(reason) if reason else 'no RSS or Atom root element'}")
         return []
     if feed.bozo:
         log.info("%s: feed is malformed (%s); reading the %d entries found", spec.name,
-                 one_line(feed.get("bozo_exception")), len(feed.entries))
+                 _describe(feed.get("bozo_exception")), len(feed.entries))
     items: list[UpdateItem] = []
     seen: set[str] = set()
     skipped = 0
@@ -69,6 +69,17 @@ def parse_feed(spec: "SourceSpec", body: bytes, *, url: str,
     if not items:
         raise ParseError(f"feed has {len(feed.entries)} entries but none with a title and link")
     return items
+
+
+def _describe(exc: object) -> str:
+    """feedparser's reason in words: "XML not well-formed (invalid token)" rather than "<unknown>:2:0: …".
+
+    No line number: feedparser re-encodes the body first, so its positions do not match the bytes served.
+    """
+    get_message = getattr(exc, "getMessage", None)
+    if callable(get_message):
+        return one_line(f"XML {get_message()}")
+    return one_line(exc)
 
 
 def _entry_link(entry: Any) -> str:
