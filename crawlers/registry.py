@@ -49,6 +49,9 @@ class SourceSpec:
     schedule: Optional[str] = None
     enabled: bool = True
 
+    def __hash__(self) -> int:  # select/settings are dicts: hash what identifies a source
+        return hash((self.name, self.kind, self.url))
+
     @property
     def host(self) -> str:
         """The host the crawler is polite to (one request at a time, a delay between them)."""

@@ -229,3 +229,8 @@ def test_importing_the_registry_does_not_import_parsel():
     code = "import sys, crawlers.registry; print('parsel' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_specs_are_hashable_and_compare_by_value():
+    assert len(set(BUILTIN_SOURCES)) == len(BUILTIN_SOURCES)
+    assert load_sources()[0] == BUILTIN_SOURCES[0] and hash(load_sources()[0]) == hash(BUILTIN_SOURCES[0])
