@@ -85,23 +85,25 @@ def deadlines(*, session: Session, person: PersonRef, days: int = 90, today: Opt
     if not deps:
         return []
 
-    def window(col):
-        upcoming = col.between(today, until)
-        passed = col < today if since is None else col.between(since, today - dt.timedelta(days=1))
-        return sa.or_(upcoming, sa.and_(passed, sa.or_(Status.state.is_(None), Status.state != "applied")))
-
-    query = (select(*_COLUMNS, Status.state).join(Source, Source.id == Update.source_id)
-             .outerjoin(Status, sa.and_(Status.update_id == Update.id, Status.person_id == person.id))
-             .where(sa.or_(window(Update.effective_on), window(Update.deadline_on)), has_label_clause(deps))
-             .order_by(Update.id))
-    rows = session.exec(query).all()
+    lowest = since if since is not None else dt.date.min
+    rows: dict[int, object] = {}
+    # One query per date column, each a range on that column's index: an OR across the two columns would make
+    # the database read every update.
+    for col in (Update.effective_on, Update.deadline_on):
+        query = (select(*_COLUMNS, Status.state).join(Source, Source.id == Update.source_id)
+                 .outerjoin(Status, sa.and_(Status.update_id == Update.id, Status.person_id == person.id))
+                 .where(col >= lowest, col <= until,
+                        sa.or_(col >= today, Status.state.is_(None), Status.state != "applied"),
+                        has_label_clause(deps)))
+        for row in session.exec(query).all():
+            rows.setdefault(row.id, row)
 
     def keep(day: dt.date, state: str) -> bool:
         if today <= day <= until:
             return True
         return day < today and (since is None or day >= since) and state != "applied"
 
-    return _items(session, rows, keep)
+    return _items(session, list(rows.values()), keep)
 
 
 def dated_updates(*, session: Session, since: Optional[dt.date] = None, until: Optional[dt.date] = None,

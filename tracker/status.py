@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from tracker.errors import KaiseiError, NotFoundError
 from tracker.models import STATES, Person, Source, Status, StatusEvent, Update, utcnow
 from tracker.people import PersonRef, person_departments, resolve_person
-from tracker.tags import effective_labels, has_label_clause
+from tracker.tags import effective_labels, has_label_clause, labelled_update_ids
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,13 @@ def get_update(*, session: Session, update_id: int) -> Update:
     if update is None:
         raise NotFoundError(f"unknown update {update_id}")
     return update
+
+
+def no_jit(session: Session) -> None:
+    """Turn PostgreSQL's JIT off for this transaction: the whole-corpus counts here are estimated expensive
+    enough to trigger it, and compiling them costs more (hundreds of ms) than running them."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def _check_state(state: str) -> str:
@@ -193,26 +200,36 @@ class QueueRow:
         }
 
 
-def _person_status_join(person_id: int):
-    return sa.and_(Status.update_id == Update.id, Status.person_id == person_id)
-
-
 def queue_filter(*, session: Session, person: Person, state: Optional[str] = None,
-                 department: Optional[str] = None, source: Optional[str] = None, search: Optional[str] = None):
-    """The WHERE conditions of a person's queue (shared by ``queue`` and ``queue_counts``)."""
+                 department: Optional[str] = None, source: Optional[str] = None, search: Optional[str] = None,
+                 for_count: bool = False) -> list:
+    """The WHERE conditions on ``Update`` of a person's queue (shared by ``queue`` and ``queue_counts``).
+
+    Every condition is a test of the update row itself (EXISTS / IN, no joins), so a page can walk the
+    ``published_at`` index newest first and stop as soon as it is full. A count reads the departments' tags
+    through the label index instead (``for_count``), which is cheaper when every row is wanted.
+    """
     deps = person_departments(session=session, person_id=person.id)
     if department is not None:
         from tracker.departments import get_department
 
         get_department(session=session, key=department)
         deps = [department] if department in deps else []
-    conditions = [has_label_clause(deps)] if deps else [sa.false()]
+    if not deps:
+        conditions = [sa.false()]
+    elif for_count:
+        conditions = [Update.id.in_(labelled_update_ids(deps))]
+    else:
+        conditions = [has_label_clause(deps)]
     if state is not None:
         _check_state(state)
-        conditions.append(Status.state.is_(None) if state == "unread" else Status.state == state)
+        mine = select(Status.update_id).where(Status.person_id == person.id, Status.update_id == Update.id)
+        # NOT EXISTS / EXISTS rather than an outer join and "IS NULL": PostgreSQL estimates an anti-join well,
+        # and a badly estimated join makes it sort the whole queue instead of walking the index.
+        conditions.append(~sa.exists(mine) if state == "unread" else sa.exists(mine.where(Status.state == state)))
     if source is not None:
-        conditions.append(Source.name == source)
-    if search:
+        conditions.append(Update.source_id.in_(select(Source.id).where(Source.name == source)))
+    if search and search.strip():
         conditions.append(Update.title.contains(search.strip(), autoescape=True))
     return conditions
 
@@ -223,49 +240,66 @@ def queue(*, session: Session, person: PersonRef, state: Optional[str] = None, d
     """A page of the person's inbox: their departments' updates, newest first, each with the person's state.
 
     Paginated in SQL; the ordering walks the ``published_at`` index, so a page costs about the same on 1,000 or
-    100,000 updates. Updates without a publication time come last.
+    100,000 updates. Updates without a publication time come last. ``search`` is a substring of the title
+    (Japanese included; ``%`` and ``_`` are literal).
     """
     person = resolve_person(session=session, person=person)
     conditions = queue_filter(session=session, person=person, state=state, department=department, source=source,
                               search=search)
-    columns = (Update.id, Update.title, Update.url, Source.name, Source.title, Update.published_at,
-               Update.effective_on, Update.deadline_on, Status.state, Status.note, Status.at)
+    columns = (Update.id, Update.title, Update.url, Update.source_id, Update.published_at, Update.effective_on,
+               Update.deadline_on)
 
     def base():
-        return (select(*columns).join(Source, Source.id == Update.source_id)
-                .outerjoin(Status, _person_status_join(person.id)).where(*conditions))
+        return select(*columns).where(*conditions)
 
     # Dated updates first, newest first, then undated ones; two queries so each can use the index order
     # (``DESC NULLS LAST`` cannot use a plain ascending index on PostgreSQL).
     dated = base().where(Update.published_at.is_not(None)).order_by(Update.published_at.desc(), Update.id.desc())
     rows = list(session.exec(dated.offset(offset).limit(limit)).all())
     if len(rows) < limit:
-        if rows:
+        if rows or offset == 0:
             undated_offset = 0
         else:
-            n_dated = session.exec(select(sa.func.count()).select_from(
-                base().where(Update.published_at.is_not(None)).subquery())).one()
+            n_dated = session.exec(select(sa.func.count()).select_from(Update).where(
+                *conditions, Update.published_at.is_not(None))).one()
             undated_offset = max(0, offset - n_dated)
         undated = base().where(Update.published_at.is_(None)).order_by(Update.id.desc())
         rows += session.exec(undated.offset(undated_offset).limit(limit - len(rows))).all()
-    labels = effective_labels(session=session, update_ids=[r[0] for r in rows])
-    return [QueueRow(update_id=r[0], title=r[1], url=r[2], source=r[3], source_title=r[4], published_at=r[5],
-                     effective_on=r[6], deadline_on=r[7], state=r[8] or "unread", note=r[9], at=r[10],
-                     departments=labels[r[0]]) for r in rows]
+    ids = [r[0] for r in rows]
+    labels = effective_labels(session=session, update_ids=ids)
+    states = get_states(session=session, person_id=person.id, update_ids=ids)
+    sources = {src.id: src for src in session.exec(select(Source).where(
+        Source.id.in_({r[3] for r in rows}))).all()} if rows else {}
+    result = []
+    for r in rows:
+        status, src = states.get(r[0]), sources[r[3]]
+        result.append(QueueRow(update_id=r[0], title=r[1], url=r[2], source=src.name, source_title=src.title,
+                               published_at=r[4], effective_on=r[5], deadline_on=r[6],
+                               state=status.state if status else "unread", note=status.note if status else None,
+                               at=status.at if status else None, departments=labels[r[0]]))
+    return result
 
 
 def queue_counts(*, session: Session, person: PersonRef, department: Optional[str] = None,
                  source: Optional[str] = None, search: Optional[str] = None) -> dict[str, int]:
-    """state → how many of the person's queue are in it (every state is a key), with the same filters as ``queue``."""
+    """state → how many of the person's queue are in it (every state is a key), with the same filters as ``queue``.
+
+    Two queries: how many updates the queue holds, and the person's own Status rows among them by state
+    (few, read through the ``status`` primary key); unread is the difference.
+    """
     person = resolve_person(session=session, person=person)
-    conditions = queue_filter(session=session, person=person, department=department, source=source, search=search)
-    query = (select(Status.state, sa.func.count()).select_from(Update)
-             .outerjoin(Status, _person_status_join(person.id)).where(*conditions).group_by(Status.state))
-    if source is not None:
-        query = query.join(Source, Source.id == Update.source_id)
+    no_jit(session)
+    filters = dict(session=session, person=person, department=department, source=source, search=search)
+    total = session.exec(select(sa.func.count()).select_from(Update)
+                         .where(*queue_filter(**filters, for_count=True))).one()
+    by_state = session.exec(
+        select(Status.state, sa.func.count()).join(Update, Update.id == Status.update_id)
+        .where(Status.person_id == person.id, Status.state != "unread", *queue_filter(**filters))
+        .group_by(Status.state)).all()
     counts = {s: 0 for s in STATES}
-    for state, n in session.exec(query).all():
-        counts[state or "unread"] += n
+    for state, n in by_state:
+        counts[state] = n
+    counts["unread"] = total - sum(counts.values())
     return counts
 
 
@@ -291,8 +325,9 @@ def team_summary(*, session: Session, department: Optional[str] = None,
                  today: Optional[dt.date] = None) -> list[TeamRow]:
     """Per department and active member: counts of unread/read/studied/applied and overdue updates.
 
-    Sorted by department (configured order) then handle. Each count is one grouped query per department, so the
-    cost does not grow with the number of people.
+    Sorted by department (configured order) then handle. The departments' totals are one grouped query over the
+    department tags; each department's members' own Status rows are one more; the cost does not grow with the
+    number of people.
     """
     from tracker.dates import JST
     from tracker.departments import get_department, list_departments
@@ -300,31 +335,42 @@ def team_summary(*, session: Session, department: Optional[str] = None,
 
     today = today or dt.datetime.now(JST).date()
     deps = [get_department(session=session, key=department)] if department else list_departments(session=session)
+    members_of: dict[str, list[Person]] = {dep.key: [] for dep in deps}
+    for key, person in session.exec(
+            select(Membership.department_key, Person).join(Person, Membership.person_id == Person.id)
+            .where(Membership.department_key.in_(list(members_of)), Person.active.is_(True))
+            .order_by(Person.handle)).all():
+        members_of[key].append(person)
+    staffed = [dep.key for dep in deps if members_of[dep.key]]
+    if not staffed:
+        return []
     passed = sa.or_(Update.effective_on < today, Update.deadline_on < today)
+    no_jit(session)
+    # (update, label) pairs in effect, each once (a label may come from the model and a rule both).
+    tagged = (labelled_update_ids(staffed).add_columns(sa.literal_column("given.label").label("label"))
+              .distinct().subquery())
+    totals = {label: (n, n_passed) for label, n, n_passed in session.exec(
+        select(tagged.c.label, sa.func.count(), sa.func.count().filter(passed))
+        .join(Update, Update.id == tagged.c.update_id).group_by(tagged.c.label)).all()}
     result: list[TeamRow] = []
-    for dep in deps:
-        members = session.exec(
-            select(Person).join(Membership, Membership.person_id == Person.id)
-            .where(Membership.department_key == dep.key, Person.active.is_(True)).order_by(Person.handle)).all()
-        if not members:
-            continue
-        in_dep = has_label_clause([dep.key])
-        total, total_passed = session.exec(
-            select(sa.func.count(), sa.func.count().filter(passed)).select_from(Update).where(in_dep)).one()
+    for key in staffed:
+        members = members_of[key]
+        total, total_passed = totals.get(key, (0, 0))
         per_state: dict[tuple[int, str], int] = {}
         applied_passed: dict[int, int] = {}
-        ids = [p.id for p in members]
-        rows = session.exec(
-            select(Status.person_id, Status.state, sa.func.count(), sa.func.count().filter(passed))
-            .join(Update, Update.id == Status.update_id)
-            .where(Status.person_id.in_(ids), in_dep).group_by(Status.person_id, Status.state)).all()
-        for pid, state, n, n_passed in rows:
+        # The members' own rows are few, so each is checked against its update's tags directly (EXISTS).
+        for pid, state, n, n_passed in session.exec(
+                select(Status.person_id, Status.state, sa.func.count(), sa.func.count().filter(passed))
+                .join(Update, Update.id == Status.update_id)
+                .where(Status.person_id.in_([p.id for p in members]), Status.state != "unread",
+                       has_label_clause([key]))
+                .group_by(Status.person_id, Status.state)).all():
             per_state[(pid, state)] = n
             if state == "applied":
                 applied_passed[pid] = n_passed
         for p in members:
             counts = {s: per_state.get((p.id, s), 0) for s in STATES[1:]}
-            result.append(TeamRow(department=dep.key, handle=p.handle, name=p.name, total=total,
+            result.append(TeamRow(department=key, handle=p.handle, name=p.name, total=total,
                                   unread=total - sum(counts.values()), read=counts["read"],
                                   studied=counts["studied"], applied=counts["applied"],
                                   overdue=total_passed - applied_passed.get(p.id, 0)))

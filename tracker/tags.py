@@ -42,26 +42,29 @@ def effective_labels(*, session: Session, update_ids: Iterable[int], kind: str =
 
 
 def has_label_clause(labels: Iterable[str], *, kind: str = "department"):
-    """A SQL condition on ``Update.id`` true when any of ``labels`` is in effect on the update (for list queries)."""
+    """A SQL condition on ``Update.id`` true when any of ``labels`` is in effect on the update (for list queries).
+
+    One EXISTS over the update's own tags (the ``uq_tag`` index starts with ``update_id``), so a newest-first page
+    checks a few rows and stops; a single EXISTS (not an OR of two) lets PostgreSQL plan it as a semi-join.
+    """
     from tracker.models import Update
 
+    return sa.exists(_in_effect_tags(labels, kind=kind).where(sa.literal_column("given.update_id") == Update.id))
+
+
+def _in_effect_tags(labels: Iterable[str], *, kind: str):
+    """SELECT given.update_id FROM tag AS given: the tags of ``labels`` that are in effect on their update."""
     labels = list(labels)
     given = sa.orm.aliased(Tag, name="given")
-    # Correlate on ``given`` (the enclosing subquery), not on ``update``: SQLAlchemy only auto-correlates one level
-    # up, and an uncorrelated ``update`` here would let any removal anywhere hide the label everywhere.
+    # ``removed`` is correlated on ``given`` (its enclosing query): SQLAlchemy only auto-correlates one level up,
+    # and a reference to ``update`` here would let a removal on one update hide the label on every update.
     removed = sa.orm.aliased(Tag, name="removed")
-    manual_removed = (
-        select(removed.id).where(removed.update_id == given.update_id, removed.kind == kind,
-                                 removed.origin == "manual", removed.negated.is_(True), removed.label == given.label)
-    )
-    by_model = (
-        select(given.id)
-        .where(given.update_id == Update.id, given.kind == kind, given.label.in_(labels), given.origin != "manual")
-        .where(~sa.exists(manual_removed))
-    )
-    by_hand = select(Tag.id).where(Tag.update_id == Update.id, Tag.kind == kind, Tag.origin == "manual",
-                                   Tag.negated.is_(False), Tag.label.in_(labels))
-    return sa.or_(sa.exists(by_model), sa.exists(by_hand))
+    hidden = (select(removed.id).where(removed.update_id == given.update_id, removed.kind == kind,
+                                       removed.origin == "manual", removed.negated.is_(True),
+                                       removed.label == given.label))
+    return (select(given.update_id).where(given.kind == kind, given.label.in_(labels))
+            .where(sa.or_(sa.and_(given.origin == "manual", given.negated.is_(False)),
+                          sa.and_(given.origin != "manual", ~sa.exists(hidden)))))
 
 
 def set_manual_tags(*, session: Session, update_id: int, add: Iterable[str] = (), remove: Iterable[str] = (),
@@ -130,3 +133,13 @@ def tag_in_effect(tag: Tag, tags: Iterable[Tag]) -> bool:
     if tag.origin == "manual":
         return not tag.negated
     return not any(t.origin == "manual" and t.negated and t.kind == tag.kind and t.label == tag.label for t in tags)
+
+
+def labelled_update_ids(labels: Iterable[str], *, kind: str = "department"):
+    """A SELECT of the ids of updates with any of ``labels`` in effect (same rule as ``has_label_clause``).
+
+    Driven by the ``tag.label`` index, so counting a department's updates reads that department's tags only —
+    use it as ``Update.id.in_(labelled_update_ids(...))`` for counts and summaries; ``has_label_clause`` is the
+    better fit for a newest-first page, which stops after the page is full.
+    """
+    return _in_effect_tags(labels, kind=kind)
