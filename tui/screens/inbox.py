@@ -49,6 +49,7 @@ class InboxScreen(UpdateActions, MainScreen):
         self.exhausted = False
         self.loading = False
         self.counts: Optional[dict[str, int]] = None
+        self.counts_generation = 0  # the generation the counts shown belong to
         self.page_size = 50
 
     def compose(self) -> ComposeResult:
@@ -84,7 +85,6 @@ class InboxScreen(UpdateActions, MainScreen):
         self.loading = True
         self.page_size = max(self.app.size.height, 20) + PAGE_MARGIN
         self.app.load_inbox_page(self, self.filter, 0, self.page_size, self.generation)
-        self.refresh_counts()
         self._show_header()
 
     def refresh_counts(self) -> None:
@@ -104,6 +104,8 @@ class InboxScreen(UpdateActions, MainScreen):
         if message.offset == 0:
             table.clear()
             self.rows.clear()
+            # The counts scan more than a page: asked for once the rows are on screen, so they never delay them.
+            self.refresh_counts()
         for row in message.rows:
             if row.update_id in self.rows:  # a new update arrived between two pages and shifted them
                 continue
@@ -134,6 +136,7 @@ class InboxScreen(UpdateActions, MainScreen):
     def _counts_loaded(self, message: messages.CountsLoaded) -> None:
         if message.generation == self.generation:
             self.counts = message.counts
+            self.counts_generation = message.generation
             self._show_header()
 
     def _show_header(self) -> None:

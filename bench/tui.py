@@ -1,0 +1,182 @@
+"""How the TUI's inbox scales: start to first rendered inbox, and applying a filter, on 1,000 and 100,000 updates.
+
+    .venv/bin/python bench/tui.py [--db POSTGRES_URL] [--big 100000] [--small 1000] [--repeat 7]
+
+Both databases have 50 people; the app runs headless (Textual's ``run_test``) at 120×40. Printed, never
+asserted: the target is a ratio ≤ 1.5 between the big and the small corpus, since the inbox loads only what is
+visible (plus a margin) and the queries walk indexes. "rows" is the first page on screen; "counts" is the header's
+per-state counts, which are loaded alongside in their own worker and fill in when ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa  # noqa: E402
+
+from tracker.config import Settings  # noqa: E402
+from tracker.db import create_db_engine, session_scope  # noqa: E402
+from tracker.departments import sync_departments  # noqa: E402
+from tracker.models import Membership, Person, Source, Status, Tag, Update  # noqa: E402
+
+DEPARTMENTS = ["accounting", "hr", "legal", "general_affairs", "it"]
+UTC = dt.timezone.utc
+SIZE = (120, 40)
+
+
+def seed(url: str, n: int, settings: Settings) -> sa.Engine:
+    """``n`` updates over 12 sources with one or two department tags each, 50 people, statuses for a fifth."""
+    engine = create_db_engine(url)
+    rng = random.Random(n)
+    with session_scope(engine) as session:
+        sync_departments(session=session, settings=settings)
+    start = dt.datetime(2016, 1, 1, tzinfo=UTC)
+    today = dt.date(2026, 11, 20)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(Source), [{"name": f"src{i}", "title": f"官公庁{i} 新着情報", "kind": "feed",
+                                          "url": f"https://s{i}.example.jp/rss", "language": "ja", "settings": {}}
+                                         for i in range(12)])
+        for first in range(0, n, 5000):
+            updates, tags = [], []
+            for i in range(first, min(n, first + 5000)):
+                at = start + dt.timedelta(minutes=50 * i)
+                updates.append({
+                    "id": i + 1, "source_id": 1 + i % 12, "url": f"https://s.example.jp/{i}",
+                    "title": f"令和{i % 8 + 1}年度 税制改正 第{i}号 のお知らせ（源泉徴収・年末調整）",
+                    "summary": "", "body": "", "published_at": at, "fetched_at": at, "content_hash": "",
+                    "revision": 1, "language": "ja",
+                    "effective_on": today + dt.timedelta(days=rng.randint(-400, 400)) if i % 7 == 0 else None,
+                    "deadline_on": today + dt.timedelta(days=rng.randint(-60, 120)) if i % 11 == 0 else None})
+                for label in rng.sample(DEPARTMENTS, rng.choice((1, 1, 2))):
+                    tags.append({"update_id": i + 1, "kind": "department", "label": label, "score": 0.9,
+                                 "origin": "model", "negated": False, "created_at": at})
+            conn.execute(sa.insert(Update), updates)
+            conn.execute(sa.insert(Tag), tags)
+        conn.execute(sa.insert(Person), [{"id": p + 1, "handle": f"p{p:02d}", "name": f"担当者 {p:02d}",
+                                          "email": f"p{p}@example.jp", "active": True, "created_at": start}
+                                         for p in range(50)])
+        conn.execute(sa.insert(Membership), [{"person_id": p + 1, "department_key": DEPARTMENTS[p % 5]}
+                                             for p in range(50)])
+        statuses = {(1 + rng.randrange(50), 1 + rng.randrange(n)): rng.choice(("read", "studied", "applied"))
+                    for _ in range(n // 5)}
+        conn.execute(sa.insert(Status), [{"person_id": p, "update_id": u, "state": s, "at": start}
+                                         for (p, u), s in statuses.items()])
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+    return engine
+
+
+async def _until(pilot, condition, timeout: float = 60.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the inbox did not render in time")
+        await asyncio.sleep(0.001)
+    await pilot.pause(0)  # the frame with those rows is drawn
+
+
+async def one_run(engine, settings: Settings) -> dict[str, float]:
+    from tui.app import make_app
+    from tui.screens.inbox import InboxScreen
+    from tui.store import InboxFilter
+
+    t0 = time.perf_counter()
+    app = make_app(settings, "p00", engine=engine, lang="ja", today=dt.date(2026, 11, 20))
+    async with app.run_test(size=SIZE) as pilot:
+        def inbox():
+            return app.screen if isinstance(app.screen, InboxScreen) else None
+
+        await _until(pilot, lambda: inbox() is not None and inbox().rows and not inbox().loading)
+        first_rows = time.perf_counter() - t0
+        await _until(pilot, lambda: inbox().counts is not None)
+        first_counts = time.perf_counter() - t0
+        screen = inbox()
+        await pilot.pause()  # settled: what follows measures the filter alone
+
+        async def apply(flt: InboxFilter) -> tuple[float, float]:
+            t1 = time.perf_counter()
+            screen.apply_filter(flt)
+            generation = screen.generation
+            await _until(pilot, lambda: not screen.loading and screen.generation == generation)
+            rows = time.perf_counter() - t1
+            await _until(pilot, lambda: screen.counts_generation == generation)
+            return rows, time.perf_counter() - t1
+
+        filter_rows, filter_counts = await apply(InboxFilter(state="unread", source="src3"))
+        search_rows, search_counts = await apply(InboxFilter(search="第12"))
+        await apply(InboxFilter())
+        # Scrolling on: the next page when the cursor nears the end.
+        t2 = time.perf_counter()
+        loaded = len(screen.rows)
+        screen.query_one("#inbox-table").move_cursor(row=len(screen.rows) - 1)
+        await _until(pilot, lambda: len(screen.rows) > loaded and not screen.loading)
+        next_page = time.perf_counter() - t2
+    return {"first inbox (rows)": first_rows, "first inbox (counts)": first_counts,
+            "filter state+source (rows)": filter_rows, "filter state+source (counts)": filter_counts,
+            "search 第12 (rows)": search_rows, "search 第12 (counts)": search_counts,
+            "next page on scroll": next_page}
+
+
+def measure(engines: dict[int, sa.Engine], settings: Settings, repeat: int) -> dict[int, dict[str, float]]:
+    """Median of ``repeat`` runs per corpus; the corpora take turns, so both see the same machine load."""
+    runs: dict[int, list[dict[str, float]]] = {n: [] for n in engines}
+    for n, engine in engines.items():
+        asyncio.run(one_run(engine, settings))  # warm: imports, CSS parsing, database caches
+    for _ in range(repeat):
+        for n, engine in engines.items():
+            runs[n].append(asyncio.run(one_run(engine, settings)))
+    return {n: {name: statistics.median(run[name] for run in runs[n]) for name in runs[n][0]} for n in runs}
+
+
+def pg_database(base: str, name: str) -> str:
+    url = sa.engine.make_url(base)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="a PostgreSQL server URL (scratch databases are created on it); "
+                        "default SQLite files in a temporary folder")
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    settings = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        engines = {}
+        for n in (args.small, args.big):
+            url = pg_database(args.db, f"kaisei_bench_tui_{n}") if args.db else f"sqlite:///{tmp}/tui{n}.db"
+            t0 = time.perf_counter()
+            engines[n] = seed(url, n, settings)
+            print(f"seeded {n:,} updates and 50 people on {engines[n].dialect.name} in "
+                  f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        results = measure(engines, settings, args.repeat)
+        for engine in engines.values():
+            engine.dispose()
+    print(f"{'inbox, time from start':<30}{args.small:>10,}{args.big:>12,}   ratio")
+    for name in results[args.small]:
+        small, big = results[args.small][name], results[args.big][name]
+        print(f"{name:<30}{small * 1000:>8.0f}ms{big * 1000:>10.0f}ms  {big / small:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
