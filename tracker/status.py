@@ -100,10 +100,12 @@ def set_status(*, session: Session, person: PersonRef, update_id: int, state: st
     person = resolve_person(session=session, person=person)
     get_update(session=session, update_id=update_id)
     note = note.strip() if note and note.strip() else None
-    at = at or utcnow()
-    if at.tzinfo is None:
+    if at is not None and at.tzinfo is None:
         raise KaiseiError("a status time needs a time zone")
     row = _lock_status(session, person.id, update_id)
+    # The clock is read once the row is ours, so a change that waited for another one is also later in time:
+    # the history, ordered by time, is the order the changes really happened in.
+    at = at or utcnow()
     current = row.state if row is not None else "unread"
     if current == state and (note is None or (row is not None and note == row.note)):
         _drop_placeholder(session, person.id, update_id)

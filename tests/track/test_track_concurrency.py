@@ -14,7 +14,7 @@ from sqlmodel import select
 from tracker.db import create_db_engine, session_scope
 from tracker.models import Status, StatusEvent
 from tracker.people import add_person
-from tracker.status import set_status, step_back
+from tracker.status import history, set_status, step_back
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,9 +23,8 @@ def _check_chains(session, person_ids, update_ids):
     """Per (person, update): each event starts where the previous one ended, and the row holds the last one."""
     for pid in person_ids:
         for uid in update_ids:
-            events = session.exec(select(StatusEvent).where(StatusEvent.person_id == pid,
-                                                            StatusEvent.update_id == uid)
-                                  .order_by(StatusEvent.id)).all()
+            # in the order the history shows them: by time
+            events = history(session=session, update_id=uid, person_id=pid)
             current = "unread"
             for e in events:
                 assert e.from_state == current, f"lost a change before event {e.id}"

@@ -175,3 +175,37 @@ def test_team_summary(session, make_update):
     assert [r.handle for r in team_summary(session=session, department="hr", today=today)] == ["baba"]
     with pytest.raises(NotFoundError):
         team_summary(session=session, department="sales")
+
+
+def test_random_walk_matches_a_model(session, taro, make_update):
+    """A few hundred random moves: the row, the history chain and queue_counts agree with a plain dict model."""
+    import random
+
+    rng = random.Random(4)
+    updates = [make_update(f"改正 {i}", published=jan(1 + i)).id for i in range(4)]
+    model = {u: "unread" for u in updates}
+    expected_events = 0
+    for step in range(150):
+        u = rng.choice(updates)
+        if rng.random() < 0.25:
+            event = step_back(session=session, person=taro, update_id=u)
+            target = STATES[max(0, STATES.index(model[u]) - 1)]
+        else:
+            target = rng.choice(STATES)
+            note = rng.choice([None, None, f"note {step}"])
+            event = set_status(session=session, person=taro, update_id=u, state=target, note=note)
+            if target == model[u] and note is None:
+                assert event is None
+        if event is not None:
+            assert (event.from_state, event.to_state) == (model[u], target)
+            expected_events += 1
+        model[u] = target
+        if step % 10 == 0:
+            session.commit()
+    session.commit()
+    states = get_states(session=session, person_id=taro.id, update_ids=updates)
+    assert {u: states[u].state if u in states else "unread" for u in updates} == model
+    counts = queue_counts(session=session, person=taro)
+    assert counts == {s: sum(1 for v in model.values() if v == s) for s in STATES}
+    assert {r.update_id: r.state for r in queue(session=session, person=taro)} == model
+    assert len(history(session=session, person_id=taro.id)) == expected_events
