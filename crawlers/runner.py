@@ -72,9 +72,12 @@ class CrawlReport:
 def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: bool = True,
               scrapy_overrides: Optional[dict[str, Any]] = None,
               progress: Optional[Callable[[BatchOutcome], None]] = None,
-              today: Optional[dt.date] = None) -> CrawlReport:
+              today: Optional[dt.date] = None, parse_workers: Optional[int] = None) -> CrawlReport:
     """Crawl ``specs`` (registry SourceSpecs) into the database of ``engine``; tag what is new unless ``tag``
-    is false. Runs Scrapy's reactor in this process: callable once per process (``CrawlError`` otherwise)."""
+    is false. Runs Scrapy's reactor in this process: callable once per process (``CrawlError`` otherwise).
+
+    ``parse_workers``: processes that parse bodies (None: one per CPU for 8 sources or more; 0: none).
+    """
     global _reactor_used
     if _reactor_used:
         raise CrawlError("a crawl already ran in this process (Twisted's reactor cannot restart); "
@@ -93,9 +96,12 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     from scrapy.crawler import CrawlerProcess
 
     from crawlers.settings import scrapy_settings
+    from crawlers.spiders.parse_pool import start_parse_pool
     from crawlers.spiders.sources import SourcesSpider
 
     _reactor_used = True
+    # Forked parser workers must not inherit live database connections: closed first (they reopen on use).
+    pool = start_parse_pool(sources=len(specs), workers=parse_workers, before_fork=engine.dispose)
     levels = {name: logging.getLogger(name).level for name in _SCRAPY_LOGGERS}
     process = CrawlerProcess(scrapy_settings(settings.crawl, overrides=scrapy_overrides))
     # Scrapy sets its own loggers to DEBUG; the levels the application chose win.
@@ -104,8 +110,12 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     crawler = process.create_crawler(SourcesSpider)
     started = time.perf_counter()
     process.crawl(crawler, specs=specs, validators=validators, run_ids=run_ids, today=today,
-                  db_engine=engine, report=report, tag=tag)
-    process.start()
+                  db_engine=engine, report=report, tag=tag, parse_pool=pool)
+    try:
+        process.start()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     report.elapsed = time.perf_counter() - started
     report.finished_at = utcnow()
     report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}

@@ -166,12 +166,13 @@ def item_hash(item: Any) -> str:
     return content_hash(item)
 
 
-def upsert_items(*, session: Session, source: Source, items: Sequence[Any],
-                 now: Optional[dt.datetime] = None) -> UpsertResult:
+def upsert_items(*, session: Session, source: Source, items: Sequence[Any], now: Optional[dt.datetime] = None,
+                 hashes: Optional[dict[str, str]] = None) -> UpsertResult:
     """Store ``items`` of ``source``: new URLs inserted, changed ones revised, identical ones left alone.
 
-    Items must already carry canonical URLs, and one URL only once (the crawl's pipelines see to both). Nothing is
-    committed here: the caller's transaction makes one source's batch all-or-nothing.
+    Items must already carry canonical URLs (the crawl's pipelines see to it); a URL given twice counts once, the
+    first wins. ``hashes`` (URL → content hash) may carry hashes computed with the parse. Nothing is committed
+    here: the caller's transaction makes one source's batch all-or-nothing.
     """
     now = now or utcnow()
     result = UpsertResult()
@@ -179,18 +180,19 @@ def upsert_items(*, session: Session, source: Source, items: Sequence[Any],
     for item in items:
         by_url.setdefault(item.url, item)
     urls = list(by_url)
+    table = Update.__table__
     existing: dict[str, Any] = {}
     for start in range(0, len(urls), _CHUNK):
         chunk = urls[start:start + _CHUNK]
         rows = session.execute(
-            select(Update.id, Update.url, Update.content_hash, Update.revision, Update.title, Update.summary,
-                   Update.fetched_at, Update.changed_at).where(Update.url.in_(chunk))
+            sa.select(table.c.id, table.c.url, table.c.content_hash, table.c.revision, table.c.title,
+                      table.c.summary, table.c.fetched_at, table.c.changed_at).where(table.c.url.in_(chunk))
         ).all()
         existing.update({row.url: row for row in rows})
 
     inserts: list[dict[str, Any]] = []
     for url, item in by_url.items():
-        digest = item_hash(item)
+        digest = (hashes or {}).get(url) or item_hash(item)
         row = existing.get(url)
         if row is None:
             inserts.append(_new_update_values(source, item, digest, now))
@@ -201,7 +203,8 @@ def upsert_items(*, session: Session, source: Source, items: Sequence[Any],
             result.changed += 1
             result.changed_ids.append(row.id)
     if inserts:
-        ids = session.execute(sa.insert(Update).returning(Update.id, Update.url), inserts).all()
+        # Core, not the ORM: a first crawl inserts thousands of rows and needs no objects back, only the ids.
+        ids = session.execute(sa.insert(table).returning(table.c.id, table.c.url), inserts).all()
         order = {url: i for i, url in enumerate(urls)}
         result.new_ids = [row.id for row in sorted(ids, key=lambda r: order[r.url])]
         result.new = len(inserts)
@@ -301,7 +304,8 @@ class BatchOutcome:
 
 def store_source_batch(*, session: Session, source_name: str, items: Sequence[Any], responses: int,
                        not_modified: int, errors: Sequence[str], validators: dict[str, Validators],
-                       run_id: Optional[int] = None, started_at: Optional[dt.datetime] = None) -> BatchOutcome:
+                       run_id: Optional[int] = None, started_at: Optional[dt.datetime] = None,
+                       hashes: Optional[dict[str, str]] = None) -> BatchOutcome:
     """Everything one source brought: its items upserted, its CrawlRun closed, its validators kept.
 
     ``responses`` counts the answers received (200 or 304), ``not_modified`` the 304s among them and ``errors``
@@ -311,7 +315,7 @@ def store_source_batch(*, session: Session, source_name: str, items: Sequence[An
     run = session.get(CrawlRun, run_id) if run_id else None
     if run is None:
         run = begin_crawl_run(session=session, source=source, started_at=started_at)
-    result = upsert_items(session=session, source=source, items=items)
+    result = upsert_items(session=session, source=source, items=items, hashes=hashes)
     if errors:
         status = "error"
     elif responses and not_modified == responses:

@@ -1,8 +1,14 @@
-"""Canonical URLs, clean titles and summaries, zone-aware times: what makes one URL one update across crawls."""
+"""Canonical URLs, clean titles and summaries, zone-aware times: what makes one URL one update across crawls.
+
+``normalize_item`` is the one definition. The spider applies it, with the content hash, right where a body is
+parsed (in a parser worker process when the crawl has a pool: it is CPU work); this pipeline applies it to any
+batch that arrives unnormalized, so the store always compares like with like.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from crawlers.normalize import canonical_url, clean_text, clean_title
@@ -10,6 +16,32 @@ from crawlers.spiders.batch import SourceBatch
 from tracker.dates import JST
 
 log = logging.getLogger(__name__)
+
+
+# Anything clean_text would change: markup or entities, control characters, any space but a single ASCII one
+# between words (Python's \s beyond " ", NBSP, U+3000, zero-width ones).
+_NOT_CLEAN = re.compile("[<&\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+                        "|  |^ | $")
+
+
+def _clean(text: Any, cleaner: Any) -> str:
+    """``cleaner(text)``, skipped for text it would return unchanged (parsers usually clean already)."""
+    if isinstance(text, str) and not _NOT_CLEAN.search(text):
+        return text
+    return cleaner(text)
+
+
+def normalize_item(item: Any) -> bool:
+    """Normalize ``item`` in place; True when its time had no zone and was read as JST."""
+    if item.url:
+        item.url = canonical_url(item.url)
+    item.title = _clean(item.title, clean_title)
+    item.summary = _clean(item.summary, clean_text)
+    if item.published_at is not None and item.published_at.tzinfo is None:
+        # A regulator that gives no zone means Japan time (the parsers should have said so already).
+        item.published_at = item.published_at.replace(tzinfo=JST)
+        return True
+    return False
 
 
 class NormalizePipeline:
@@ -23,14 +55,11 @@ class NormalizePipeline:
         return cls(crawler)
 
     def process_item(self, batch: SourceBatch) -> SourceBatch:
+        if batch.normalized:
+            return batch
         for item in batch.items:
-            if item.url:
-                item.url = canonical_url(item.url)
-            item.title = clean_title(item.title)
-            item.summary = clean_text(item.summary)
-            if item.published_at is not None and item.published_at.tzinfo is None:
-                # A regulator that gives no zone means Japan time (the parsers should have said so already).
-                item.published_at = item.published_at.replace(tzinfo=JST)
-                if self.crawler is not None:
-                    self.crawler.stats.inc_value("kaisei/naive_time_as_jst")
+            if normalize_item(item) and self.crawler is not None:
+                self.crawler.stats.inc_value("kaisei/naive_time_as_jst")
+        batch.hashes = {}  # computed before normalizing, if at all: the store hashes again
+        batch.normalized = True
         return batch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Optional
 
 from crawlers.parsers import one_line
@@ -35,12 +36,13 @@ class StorePipeline:
 
     def process_item(self, batch: SourceBatch) -> SourceBatch:
         engine = self.spider.db_engine
+        started = time.perf_counter()
         try:
             with session_scope(engine) as session:
                 outcome = store_source_batch(
                     session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
                     not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
-                    run_id=batch.run_id, started_at=batch.started_at,
+                    run_id=batch.run_id, started_at=batch.started_at, hashes=batch.hashes,
                 )
         except Exception as exc:  # the database refused this batch: record it, keep crawling the others
             log.debug("storing %s failed", batch.source, exc_info=True)
@@ -48,6 +50,8 @@ class StorePipeline:
             outcome = self._record_failure(batch, message)
             self.crawler.stats.inc_value("kaisei/store_failed")
         batch.outcome = outcome
+        log.debug("%s: stored %d items (%d new, %d changed) in %.3f s", batch.source, len(batch.items), outcome.new,
+                  outcome.changed, time.perf_counter() - started)
         self._report(outcome)
         return batch
 

@@ -23,6 +23,8 @@ class SourceBatch:
     not_modified: int = 0  # of which 304
     errors: list[str] = field(default_factory=list)  # one line per failed request or unreadable body
     validators: dict[str, Any] = field(default_factory=dict)  # URL → tracker.store.Validators from 200 answers
+    normalized: bool = False  # items went through crawlers.pipelines.normalize.normalize_item
+    hashes: dict[str, str] = field(default_factory=dict)  # canonical URL → content hash, computed with the parse
     started_at: Optional[dt.datetime] = None
     run_id: Optional[int] = None
     # Filled by the store pipeline: the outcome as stored (tracker.store.BatchOutcome).

@@ -7,18 +7,22 @@ too large, no such host — is recorded in that source's batch and never stops t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from typing import Any, AsyncIterator, Iterable, Iterator, Optional
+import time
+from concurrent.futures import Executor
+from typing import Any, AsyncIterator, Iterable, Iterator, Mapping, Optional
 
 import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawlers.middlewares import VALIDATORS_META
-from crawlers.parsers import ParseError, one_line, parse
+from crawlers.parsers import ParseError, one_line
 from crawlers.registry import SourceSpec, start_urls
 from crawlers.spiders.batch import SourceBatch
+from crawlers.spiders.reading import read_body
 from tracker.dates import JST
 from tracker.models import utcnow
 from tracker.store import Validators
@@ -36,12 +40,13 @@ class SourcesSpider(scrapy.Spider):
 
     def __init__(self, *, specs: Iterable[SourceSpec], validators: Optional[dict[str, dict[str, Validators]]] = None,
                  run_ids: Optional[dict[str, int]] = None, today: Optional[dt.date] = None,
-                 **kwargs: Any) -> None:
+                 parse_pool: Optional[Executor] = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.specs = {spec.name: spec for spec in specs}
         self.validators = validators or {}
         self.run_ids = run_ids or {}
         self.today = today or dt.datetime.now(JST).date()
+        self.parse_pool = parse_pool
         self.batches: dict[str, SourceBatch] = {}
         self.pending: dict[str, int] = {}
 
@@ -53,7 +58,7 @@ class SourcesSpider(scrapy.Spider):
         for spec in self.specs.values():
             urls = start_urls(spec, today=self.today)
             self.batches[spec.name] = SourceBatch(source=spec.name, started_at=utcnow(),
-                                                  run_id=self.run_ids.get(spec.name))
+                                                  run_id=self.run_ids.get(spec.name), normalized=True)
             self.pending[spec.name] = len(urls)
             known = self.validators.get(spec.name, {})
             for url in urls:
@@ -63,7 +68,7 @@ class SourcesSpider(scrapy.Spider):
                               meta={SOURCE_META: spec.name, URL_META: url, VALIDATORS_META: known.get(url),
                                     "handle_httpstatus_list": accepted})
 
-    def parse_source(self, response: Response) -> Iterator[SourceBatch]:
+    async def parse_source(self, response: Response) -> AsyncIterator[SourceBatch]:
         name, url = response.meta[SOURCE_META], response.meta[URL_META]
         spec, batch = self.specs[name], self.batches[name]
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
@@ -74,7 +79,8 @@ class SourcesSpider(scrapy.Spider):
             batch.responses += 1
         else:
             try:
-                items = parse(spec, response.body, url=response.url, headers=response.headers.to_unicode_dict())
+                items, hashes, naive = await self._read(spec, response.body, response.url,
+                                                        dict(response.headers.to_unicode_dict().items()))
             except ParseError as exc:
                 batch.errors.append(f"unreadable response from {url}: {one_line(exc)}")
             except Exception as exc:  # a parser bug must cost one source, not the crawl
@@ -85,9 +91,26 @@ class SourcesSpider(scrapy.Spider):
             else:
                 batch.responses += 1
                 batch.items.extend(items)
+                for item_url, digest in hashes.items():
+                    batch.hashes.setdefault(item_url, digest)
+                if naive and stats:
+                    stats.inc_value("kaisei/naive_time_as_jst", naive)
                 # Only a body we could read may make the next crawl ask "anything newer?".
                 batch.validators[url] = Validators(_header(response, b"ETag"), _header(response, b"Last-Modified"))
-        yield from self._finish(name)
+        for done in self._finish(name):
+            yield done
+
+    async def _read(self, spec: SourceSpec, body: bytes, url: str, headers: Mapping[str, str]) -> Any:
+        """Parsed, normalized and hashed items, from a worker process when the crawl has a pool (meanwhile the
+        reactor keeps downloading)."""
+        started = time.perf_counter()
+        if self.parse_pool is None:
+            result = read_body(spec, body, url, headers)
+        else:
+            result = await asyncio.wrap_future(self.parse_pool.submit(read_body, spec, body, url, headers))
+        log.debug("%s: %d items read from %s in %.3f s", spec.name, len(result[0]), url,
+                  time.perf_counter() - started)
+        return result
 
     def source_failed(self, failure: Failure) -> Iterator[SourceBatch]:
         request = getattr(failure, "request", None)

@@ -1,0 +1,257 @@
+"""Crawl benchmark: kaisei's Scrapy crawl against a one-feed-at-a-time feedparser baseline, in the same run.
+
+Serves N synthetic RSS feeds (default 60 × 100 items) from local HTTP servers on several loopback addresses
+(127.0.0.2, 127.0.0.3, … — each a "host") that answer after an injected latency (default 100 ms) and support
+conditional GET. Then, each in a child process of its own:
+
+- baseline: fetch and parse each feed in turn with ``feedparser.parse(url)``;
+- first crawl: ``crawlers.runner.run_crawl`` into a fresh SQLite database (polite: one request at a time per host,
+  robots.txt asked first; ``--no-tag``: tagging is benchmarked by bench/tagger.py);
+- re-crawl: the same again with nothing changed (every feed answers 304).
+
+Prints wall times (measured inside each child around the work, and for the whole child process), items/s, peak
+memory (max RSS of the child) and the ratios against the targets: first crawl ≤ 0.25 × baseline, re-crawl ≤ 0.2 ×
+first crawl. ``python bench/crawl.py --help`` for the knobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import hashlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MODIFIED = email.utils.formatdate(1_777_593_600, usegmt=True)  # 2026-05-01, fixed so validators are stable
+TOPICS = ["源泉所得税", "年末調整", "インボイス制度", "電子帳簿保存法", "労働基準法", "社会保険", "個人情報保護法",
+          "会社法", "法人税", "消費税", "雇用保険", "育児・介護休業法"]
+
+
+def feed_body(host: int, feed: int, items: int) -> bytes:
+    """An RSS 2.0 feed in the style of a Japanese regulator: titles, summaries, JST dates."""
+    entries = []
+    for i in range(items):
+        topic = TOPICS[(feed + i) % len(TOPICS)]
+        day = 1 + i % 28
+        entries.append(
+            f"<item><title>{topic}の取扱いに関するお知らせ（第{feed}-{i}号）</title>"
+            f"<link>https://bench{host}.example.jp/news/{feed}/{i}.html</link>"
+            f"<description>{topic}について、令和8年4月1日から施行される改正の概要と事業者の対応を掲載しました。"
+            f"詳細は本文をご覧ください。（{feed}-{i}）</description>"
+            f"<pubDate>Fri, {day:02d} May 2026 17:00:00 +0900</pubDate>"
+            f"<guid>https://bench{host}.example.jp/news/{feed}/{i}.html</guid></item>"
+        )
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            f"<title>ベンチマーク {host}-{feed}</title><link>https://bench{host}.example.jp/</link>"
+            f"<description>synthetic</description>{''.join(entries)}</channel></rss>").encode("utf-8")
+
+
+def make_handler(feeds: dict[str, bytes], latency: float, counter: dict):
+    etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"' for path, body in feeds.items()}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            time.sleep(latency)  # every answer, 304s and robots.txt too, costs the injected latency
+            with counter["lock"]:
+                counter["requests"] += 1
+            body = feeds.get(self.path)
+            if body is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            etag = etags[self.path]
+            if self.headers.get("If-None-Match") == etag or (
+                    self.headers.get("If-None-Match") is None and self.headers.get("If-Modified-Since") == MODIFIED):
+                with counter["lock"]:
+                    counter["not_modified"] += 1
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", MODIFIED)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+@contextmanager
+def serve_feeds(n_feeds: int, n_items: int, n_hosts: int, latency: float) -> Iterator[tuple[list[str], dict]]:
+    """Start one server per loopback host; yield the feed URLs (round-robin over hosts) and a request counter."""
+    counter = {"lock": threading.Lock(), "requests": 0, "not_modified": 0}
+    per_host: list[dict[str, bytes]] = [{} for _ in range(n_hosts)]
+    urls_by_host: list[list[str]] = [[] for _ in range(n_hosts)]
+    for feed in range(n_feeds):
+        host = feed % n_hosts
+        per_host[host][f"/feed/{feed}.xml"] = feed_body(host, feed, n_items)
+    with ExitStack() as stack:
+        for host in range(n_hosts):
+            address = f"127.0.0.{host + 2}"
+            server = ThreadingHTTPServer((address, 0), make_handler(per_host[host], latency, counter))
+            server.daemon_threads = True
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            stack.callback(server.server_close)
+            stack.callback(server.shutdown)
+            port = server.server_address[1]
+            urls_by_host[host] = [f"http://{address}:{port}{path}" for path in per_host[host]]
+        urls = [url for feed in range(n_feeds) for url in [urls_by_host[feed % n_hosts][feed // n_hosts]]]
+        yield urls, counter
+
+
+# --- children -----------------------------------------------------------------------------------------------
+
+
+def child_baseline(urls: list[str]) -> dict:
+    import feedparser
+
+    from tracker import USER_AGENT
+
+    started = time.perf_counter()
+    items = 0
+    for url in urls:
+        parsed = feedparser.parse(url, agent=USER_AGENT)
+        items += len(parsed.entries)
+    return {"elapsed": time.perf_counter() - started, "items": items}
+
+
+def child_crawl(sources_file: str, db_url: str, config_file: str) -> dict:
+    from crawlers.registry import load_sources
+    from crawlers.runner import run_crawl
+    from tracker.config import load_settings
+    from tracker.db import create_db_engine
+
+    # Import Scrapy before the clock starts: the figure is the crawl, not the interpreter loading a library.
+    import scrapy.core.downloader.handlers.http11  # noqa: F401
+    import scrapy.crawler  # noqa: F401
+
+    import crawlers.spiders.sources  # noqa: F401
+
+    settings = load_settings(config_file)
+    specs = [s for s in load_sources(settings=settings, sources_file=sources_file) if s.name.startswith("bench-")]
+    engine = create_db_engine(db_url)
+    started = time.perf_counter()
+    report = run_crawl(engine=engine, specs=specs, settings=settings, tag=False)
+    elapsed = time.perf_counter() - started
+    totals = report.totals()
+    return {"elapsed": elapsed, "items": totals["fetched"], "new": totals["new"], "unchanged": totals["unchanged"],
+            "failed": [f"{o.source}: {o.message}" for o in report.failed]}
+
+
+def run_child(args: list[str]) -> dict:
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    wall = time.perf_counter() - started
+    if out.returncode != 0:
+        sys.exit(f"child {args[0]} failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process_wall"] = wall
+    return result
+
+
+def child_main(argv: list[str]) -> None:
+    kind = argv[0]
+    if kind == "baseline":
+        result = child_baseline(json.loads(Path(argv[1]).read_text()))
+    else:
+        result = child_crawl(argv[1], argv[2], argv[3])
+    # ru_maxrss is in KiB on Linux.
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+# --- parent -------------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", type=int, default=60, help="number of feeds (default 60)")
+    parser.add_argument("--items", type=int, default=100, help="items per feed (default 100)")
+    parser.add_argument("--hosts", type=int, default=12, help="loopback hosts 127.0.0.2… serving them (default 12)")
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds each answer waits (default 0.1)")
+    parser.add_argument("--delay", type=float, default=0.0,
+                        help="[crawl] download_delay between two requests to one host (default 0; kaisei's own "
+                             "default is 1.0 s, for real regulators)")
+    parser.add_argument("--concurrent", type=int, default=16, help="[crawl] concurrent_requests (default 16)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="kaisei-bench-") as tmp:
+        tmpdir = Path(tmp)
+        with serve_feeds(args.feeds, args.items, args.hosts, args.latency) as (urls, counter):
+            (tmpdir / "urls.json").write_text(json.dumps(urls))
+            lines = []
+            for i, url in enumerate(urls):
+                lines += ["[[sources]]", f'name = "bench-{i:03d}"', 'kind = "feed"', f'url = "{url}"',
+                          f'title = "bench {i}"', ""]
+            (tmpdir / "sources.toml").write_text("\n".join(lines), encoding="utf-8")
+            (tmpdir / "kaisei.toml").write_text(
+                f"[crawl]\ndownload_delay = {args.delay}\nconcurrent_per_host = 1\n"
+                f"concurrent_requests = {args.concurrent}\nretries = 0\n", encoding="utf-8")
+            db_url = f"sqlite:///{tmpdir / 'bench.db'}"
+            crawl_args = [str(tmpdir / "sources.toml"), db_url, str(tmpdir / "kaisei.toml")]
+
+            baseline = run_child(["baseline", str(tmpdir / "urls.json")])
+            counter["requests"] = 0
+            first = run_child(["crawl", *crawl_args])
+            first_requests = counter["requests"]
+            counter["requests"] = counter["not_modified"] = 0
+            again = run_child(["crawl", *crawl_args])
+            again_requests, again_304 = counter["requests"], counter["not_modified"]
+
+    for name, result in (("first crawl", first), ("re-crawl", again)):
+        if result.get("failed"):
+            print(f"warning: {name}: {len(result['failed'])} sources failed: {result['failed'][:3]}")
+    print(f"kaisei crawl benchmark: {args.feeds} feeds x {args.items} items on {args.hosts} hosts, "
+          f"latency {args.latency * 1000:.0f} ms, download_delay {args.delay} s, one request at a time per host, "
+          f"concurrent_requests {args.concurrent}")
+    header = f"{'':24}{'work s':>9}{'process s':>11}{'items':>8}{'items/s':>10}{'peak MB':>9}{'requests':>10}"
+    print(header)
+
+    def row(name: str, r: dict, requests: str) -> None:
+        rate = r["items"] / r["elapsed"] if r["elapsed"] and r["items"] else 0
+        print(f"{name:24}{r['elapsed']:9.2f}{r['process_wall']:11.2f}{r['items']:8d}{rate:10.0f}"
+              f"{r['peak_rss_mb']:9.1f}{requests:>10}")
+
+    row("baseline (feedparser)", baseline, str(args.feeds))
+    row("kaisei first crawl", first, str(first_requests))
+    row("kaisei re-crawl (304)", again, f"{again_requests} ({again_304}x304)")
+    r1 = first["elapsed"] / baseline["elapsed"]
+    r2 = again["elapsed"] / first["elapsed"]
+    p1 = first["process_wall"] / baseline["process_wall"]
+    p2 = again["process_wall"] / first["process_wall"]
+    print(f"first crawl / baseline : {r1:.3f}  (target <= 0.25: {'met' if r1 <= 0.25 else 'NOT met'})"
+          f"   whole processes: {p1:.3f}")
+    print(f"re-crawl / first crawl : {r2:.3f}  (target <= 0.20: {'met' if r2 <= 0.2 else 'NOT met'})"
+          f"   whole processes: {p2:.3f}")
+    print(f"stored: {first.get('new', 0)} new updates; re-crawl added {again.get('new', 0)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Parsing off the reactor: a pool of worker processes for crawls of many sources.
+
+feedparser and lxml are pure CPU work under the GIL; parsed in the reactor's thread, sixty feeds cost as much as
+downloading them one after the other. Worker processes parse while the reactor keeps downloading. The pool forks
+from the crawl process before the reactor starts (the parsers are already imported, so workers are ready at
+once); where fork is not available, or for a handful of sources, parsing stays in the reactor's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Callable, Optional
+
+log = logging.getLogger(__name__)
+
+# Below this many sources the pool's start costs more than it saves.
+MIN_SOURCES = 8
+MAX_WORKERS = 4
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group: the crawl process decides how to stop, workers just finish.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _ready() -> bool:
+    return True
+
+
+def start_parse_pool(*, sources: int, workers: Optional[int] = None,
+                     before_fork: Optional[Callable[[], None]] = None) -> Optional[Executor]:
+    """A started pool of parser processes, or None when parsing should stay in the reactor's thread.
+
+    ``workers``: None picks one per CPU (at most 4) for crawls of at least 8 sources; 0 turns the pool off.
+    Call it before the reactor runs; ``before_fork`` is called first when a pool is started (close the database
+    engine's connections there: a forked child must not share a live database socket).
+    """
+    if workers is None:
+        cpus = os.cpu_count() or 1
+        workers = min(cpus, MAX_WORKERS) if sources >= MIN_SOURCES and cpus > 1 else 0
+    if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    # Import the parsers here so that forked workers have them loaded already.
+    import crawlers.parsers.egov_laws  # noqa: F401
+    import crawlers.parsers.feed  # noqa: F401
+    import crawlers.parsers.html  # noqa: F401
+    import crawlers.spiders.reading  # noqa: F401
+
+    if before_fork is not None:
+        before_fork()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init)
+    # Fork every worker now, before the reactor starts threads of its own.
+    for future in [pool.submit(_ready) for _ in range(workers)]:
+        future.result()
+    log.debug("parsing in %d worker processes", workers)
+    return pool
