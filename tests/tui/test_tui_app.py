@@ -346,10 +346,13 @@ async def test_team_screen_counts_per_department_and_person(settings, engine, wo
 
 
 async def test_sources_screen_and_background_crawl(settings, engine, world, tmp_path):
-    script = tmp_path / "fake_crawl.py"
-    # The crawl child prints progress slowly; meanwhile the UI must answer keys.
-    script.write_text("import sys, time\nfor i in range(3):\n    print(f'source {i} [bold]ok[/bold]', flush=True)\n"
-                      "    time.sleep(0.2)\nsys.exit(1)\n")
+    script = tmp_path / "crawl_child.py"
+    go_on = tmp_path / "go-on"
+    # A stand-in child that prints progress, then waits until the test has checked the UI answers keys.
+    script.write_text("import pathlib, sys, time\n"
+                      "for i in range(3):\n    print(f'source {i} [bold]ok[/bold]', flush=True)\n"
+                      f"deadline = time.monotonic() + 20\nwhile not pathlib.Path({str(go_on)!r}).exists() "
+                      "and time.monotonic() < deadline:\n    time.sleep(0.01)\nsys.exit(1)\n")
     import sys
 
     app = make(settings, engine, crawl_argv=[sys.executable, str(script)])
@@ -365,11 +368,11 @@ async def test_sources_screen_and_background_crawl(settings, engine, world, tmp_
         assert fsa[5] == "HTTP 503 [bold]Service Unavailable[/bold]"
         assert [c.plain for c in table.get_row("nta")][4] == "3"
         await pilot.press("c")
-        await pilot.pause(0.1)
         assert screen.crawling
         await pilot.press("c")  # a second crawl is refused while one runs
         await pilot.press("down")  # the UI answers while the child runs
-        assert table.cursor_row == 1
+        assert table.cursor_row == 1 and screen.crawling
+        go_on.touch()
         await settle(pilot)
         assert not screen.crawling
         assert app.crawl_lines == ["source 0 [bold]ok[/bold]", "source 1 [bold]ok[/bold]",
@@ -445,14 +448,14 @@ async def test_inbox_loads_pages_as_the_cursor_moves(settings, engine, world):
         first_page = screen.page_size
         assert len(screen.rows) == first_page < 255
         assert sum(screen.counts.values()) == 255
-        for _ in range(12):
-            await pilot.press("pagedown")
-            await settle(pilot)
-        assert len(screen.rows) > first_page
-        await pilot.press("end")
+        await pilot.press("pagedown", "pagedown", "pagedown")  # the cursor nears the last loaded row
         await settle(pilot)
+        assert len(screen.rows) > first_page
+        table = screen.query_one(InboxTable)
         for _ in range(10):
-            await pilot.press("end")
+            if screen.exhausted:
+                break
+            table.move_cursor(row=table.row_count - 1)
             await settle(pilot)
         assert len(screen.rows) == 255 and screen.exhausted
         ids = inbox_ids(app)
@@ -467,3 +470,28 @@ def test_tui_issues_no_sql():
     offenders = [f"{path.name}:{n}: {line.strip()}" for path in root.rglob("*.py")
                  for n, line in enumerate(path.read_text().splitlines(), 1) if forbidden.search(line)]
     assert offenders == []
+
+
+async def test_resize_gives_the_title_column_the_new_width(settings, engine, world):
+    app = make(settings, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        narrow = app.screen.title_width
+        await pilot.resize_terminal(160, 30)
+        await settle(pilot)
+        assert app.screen.title_width == narrow + 40
+        assert inbox_ids(app)[0] == world["nta/1"] and app.screen.query_one(InboxTable).cursor_row == 1
+
+
+def test_cli_unknown_person_and_no_terminal(db_url, world, capsys):
+    from tracker.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", db_url, "tui", "--as", "nobody"])
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.strip() == "kaisei: unknown person 'nobody'"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", db_url, "tui", "--as", "hanako"])  # pytest's stdin is not a terminal
+    assert exit_info.value.code == 1
+    assert "needs a terminal" in capsys.readouterr().err

@@ -23,8 +23,6 @@ def tui(
 ) -> None:
     """Open the TUI: inbox, detail, deadlines, team and sources (press ? inside for every key)."""
     app_ctx = get_context(ctx, db=db, config=config, lang=lang)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise KaiseiError("kaisei tui needs a terminal (use kaisei status / updates in scripts)")
     person = None
     if as_:
         from tracker.people import get_person
@@ -33,6 +31,8 @@ def tui(
             person = get_person(session=session, handle=as_)
         if not person.active:
             raise KaiseiError(f"person {as_!r} is deactivated")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise KaiseiError("kaisei tui needs a terminal (use kaisei status / updates in scripts)")
     from tui.app import make_app
 
     tui_app = make_app(app_ctx.settings, person, engine=app_ctx.engine, lang=app_ctx.lang_choice)

@@ -61,15 +61,32 @@ class InboxScreen(UpdateActions, MainScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(InboxTable)
+        self._add_columns(table)
+        table.focus()
+        self.reload()
+
+    def _add_columns(self, table: InboxTable) -> None:
         tr = self.app.tr
+        self.title_width = self._title_width()
         table.add_column(tr("col.state"), width=FIXED_WIDTHS["state"], key="state")
         table.add_column(tr("col.date"), width=FIXED_WIDTHS["date"], key="date")
         table.add_column(tr("col.source"), width=FIXED_WIDTHS["source"], key="source")
-        table.add_column(tr("col.title"), width=self._title_width(), key="title")
+        table.add_column(tr("col.title"), width=self.title_width, key="title")
         table.add_column(tr("col.departments"), width=FIXED_WIDTHS["departments"], key="departments")
         table.add_column(tr("col.dates"), width=FIXED_WIDTHS["dates"], key="dates")
-        table.focus()
-        self.reload()
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the title column takes the new width (the loaded rows are kept)."""
+        if not self.is_mounted or self._title_width() == getattr(self, "title_width", None):
+            return
+        table = self.query_one(InboxTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        self._add_columns(table)
+        for row in self.rows.values():
+            table.add_row(*self._cells(row), key=str(row.update_id))
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def _title_width(self) -> int:
         # Each column has one cell of padding either side; the title takes what the others leave.

@@ -158,7 +158,7 @@ class KeysModal(_Modal):
 
 
 class ErrorModal(_Modal):
-    """A failure, shown once; any key closes it."""
+    """A failure, shown once; escape or enter closes it."""
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
