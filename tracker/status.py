@@ -246,13 +246,22 @@ def queue(*, session: Session, person: PersonRef, state: Optional[str] = None, d
     (Japanese included; ``%`` and ``_`` are literal).
     """
     person = resolve_person(session=session, person=person)
-    conditions = queue_filter(session=session, person=person, state=state, department=department, source=source,
-                              search=search)
+    # read/studied/applied: a person has few Status rows, so the query starts from them (an inner join the
+    # database can drive from the status primary key); unread: walk the updates and skip those with a row.
+    has_row = state is not None and state != "unread"
+    conditions = queue_filter(session=session, person=person, state=None if has_row else state,
+                              department=department, source=source, search=search)
+    if has_row:
+        _check_state(state)
     columns = (Update.id, Update.title, Update.url, Update.source_id, Update.published_at, Update.effective_on,
                Update.deadline_on)
 
     def base():
-        return select(*columns).where(*conditions)
+        query = select(*columns).where(*conditions)
+        if has_row:
+            query = query.join(Status, sa.and_(Status.update_id == Update.id, Status.person_id == person.id,
+                                               Status.state == state))
+        return query
 
     # Dated updates first, newest first, then undated ones; two queries so each can use the index order
     # (``DESC NULLS LAST`` cannot use a plain ascending index on PostgreSQL).
@@ -262,8 +271,8 @@ def queue(*, session: Session, person: PersonRef, state: Optional[str] = None, d
         if rows or offset == 0:
             undated_offset = 0
         else:
-            n_dated = session.exec(select(sa.func.count()).select_from(Update).where(
-                *conditions, Update.published_at.is_not(None))).one()
+            n_dated = session.exec(select(sa.func.count()).select_from(
+                base().where(Update.published_at.is_not(None)).subquery())).one()
             undated_offset = max(0, offset - n_dated)
         undated = base().where(Update.published_at.is_(None)).order_by(Update.id.desc())
         rows += session.exec(undated.offset(undated_offset).limit(limit - len(rows))).all()
