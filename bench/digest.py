@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import resource
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -37,22 +37,45 @@ from tracker.models import Membership, Person, Source, Tag, Update  # noqa: E402
 class CountingHandler:
     """Accepts every message and counts it (and its bytes): the server side costs next to nothing."""
 
-    def __init__(self) -> None:
-        self.messages = 0
-        self.bytes = 0
-        self.lock = threading.Lock()
+    def __init__(self, messages, size) -> None:  # noqa: ANN001  (multiprocessing.Value counters)
+        self.messages, self.size = messages, size
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
-        with self.lock:
-            self.messages += 1
-            self.bytes += len(envelope.content)
+        with self.messages.get_lock():
+            self.messages.value += 1
+            self.size.value += len(envelope.content)
         return "250 OK"
 
 
-class LocalController(Controller):
-    def _trigger_server(self) -> None:  # port 0: probe the port the OS picked
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+def _smtp_server(port_queue, stop, messages, size) -> None:  # noqa: ANN001
+    class LocalController(Controller):
+        def _trigger_server(self) -> None:  # port 0: probe the port the OS picked
+            self.port = self.server.sockets[0].getsockname()[1]
+            super()._trigger_server()
+
+    controller = LocalController(CountingHandler(messages, size), hostname="127.0.0.1", port=0)
+    controller.start()
+    port_queue.put(controller.port)
+    stop.wait()
+    controller.stop()
+
+
+class SmtpProcess:
+    """aiosmtpd in a process of its own, so the server never competes with the sender for one interpreter lock."""
+
+    def __enter__(self) -> "SmtpProcess":
+        ctx = multiprocessing.get_context("spawn")
+        self.messages, self.size = ctx.Value("q", 0), ctx.Value("q", 0)
+        self.stop, ports = ctx.Event(), ctx.Queue()
+        self.process = ctx.Process(target=_smtp_server, args=(ports, self.stop, self.messages, self.size),
+                                   daemon=True)
+        self.process.start()
+        self.port = ports.get(timeout=30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.process.join(timeout=10)
 
 
 def fresh_database(pg_base: str | None, folder: Path, tag: str) -> tuple[str, callable]:
@@ -99,29 +122,29 @@ def seed(engine, settings: Settings, *, people: int, updates: int) -> None:
             session.commit()
 
 
-def measure(people: int, updates: int, *, pg_base: str | None, folder: Path) -> dict:
+def measure(people: int, updates: int, *, pg_base: str | None, folder: Path, port: int, server: SmtpProcess,
+            tag: str) -> dict:
     from tracker.digest import deliver_digests
 
-    handler = CountingHandler()
-    controller = LocalController(handler, hostname="127.0.0.1", port=0)
-    controller.start()
-    url, drop = fresh_database(pg_base, folder, f"{people}")
+    url, drop = fresh_database(pg_base, folder, tag)
+    before_messages, before_bytes = server.messages.value, server.size.value
     try:
-        settings = Settings(smtp={"host": "127.0.0.1", "port": controller.port, "security": "none"},
+        settings = Settings(smtp={"host": "127.0.0.1", "port": port, "security": "none"},
                             digest={"max_updates": updates})
         engine = create_db_engine(url)
         seed(engine, settings, people=people, updates=updates)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = deliver_digests(engine=engine, settings=settings)
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         engine.dispose()
     finally:
-        controller.stop()
         drop()
-    assert len(report.sent) == people == handler.messages, (len(report.sent), handler.messages)
+    messages = server.messages.value - before_messages
+    assert len(report.sent) == people == messages, (len(report.sent), messages)
     assert report.new == people * updates
-    return {"people": people, "total": total, "per_person": total / people, "messages": handler.messages,
-            "mb": handler.bytes / 1e6}
+    return {"people": people, "total": total, "per_person": total / people, "cpu_per_person": cpu / people,
+            "messages": messages,
+            "mb": (server.size.value - before_bytes) / 1e6}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,17 +155,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="a PostgreSQL URL: benchmark there instead of SQLite")
     args = parser.parse_args(argv)
     backend = "postgresql" if args.db else "sqlite"
-    with tempfile.TemporaryDirectory(prefix="kaisei-bench-") as tmp:
-        base = measure(args.baseline, args.updates, pg_base=args.db, folder=Path(tmp))
-        big = measure(args.people, args.updates, pg_base=args.db, folder=Path(tmp))
-    print(f"digest benchmark ({backend}, {args.updates} new updates per person, local aiosmtpd)")
-    print(f"{'people':>8} {'total s':>9} {'per person ms':>14} {'messages':>9} {'MB sent':>8}")
-    for row in (base, big):
-        print(f"{row['people']:>8} {row['total']:>9.2f} {row['per_person'] * 1000:>14.2f} {row['messages']:>9} "
-              f"{row['mb']:>8.1f}")
-    ratio = big["per_person"] / base["per_person"]
-    print(f"per-person ratio {args.people} vs {args.baseline}: {ratio:.2f} (target <= 1.5) "
-          f"{'OK' if ratio <= 1.5 else 'MISSED'}")
+    with tempfile.TemporaryDirectory(prefix="kaisei-bench-") as tmp, SmtpProcess() as server:
+        run = dict(pg_base=args.db, folder=Path(tmp), port=server.port, server=server)
+        # The baseline before and after the big run: other load on the machine shows as a gap between the two.
+        before = measure(args.baseline, args.updates, tag="base1", **run)
+        big = measure(args.people, args.updates, tag="big", **run)
+        after = measure(args.baseline, args.updates, tag="base2", **run)
+    print(f"digest benchmark ({backend}, {args.updates} new updates per person, aiosmtpd in its own process)")
+    print(f"{'run':>10} {'people':>7} {'total s':>9} {'per person ms':>14} {'CPU ms/person':>14} {'messages':>9} "
+          f"{'MB sent':>8}")
+    for name, row in (("baseline", before), ("large", big), ("baseline", after)):
+        print(f"{name:>10} {row['people']:>7} {row['total']:>9.2f} {row['per_person'] * 1000:>14.2f} "
+              f"{row['cpu_per_person'] * 1000:>14.2f} {row['messages']:>9} {row['mb']:>8.1f}")
+    baseline = (before["per_person"] + after["per_person"]) / 2
+    ratio = big["per_person"] / baseline
+    print(f"per-person ratio {args.people} vs {args.baseline} (mean of both baselines): {ratio:.2f} "
+          f"(target <= 1.5) {'OK' if ratio <= 1.5 else 'MISSED'}")
+    cpu_ratio = big["cpu_per_person"] / ((before["cpu_per_person"] + after["cpu_per_person"]) / 2)
+    print(f"per-person CPU-time ratio (the sender's own work, less sensitive to other load): {cpu_ratio:.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0 if ratio <= 1.5 else 1
 
