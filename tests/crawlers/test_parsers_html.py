@@ -159,3 +159,19 @@ def test_rows_linking_to_scripts_or_nowhere_are_skipped():
             "<li><a href='/ok.html'>本物</a></li></ul></body></html>").encode()
     items = parse(TOKYO, body, url=TOKYO.url)
     assert [(i.title, i.url) for i in items] == [("本物", "https://www.example.lg.jp/ok.html")]
+
+
+REAL_NTA = Path("/work/shared/samples/nta_news_index_2024-01.html")
+
+
+@pytest.mark.skipif(not REAL_NTA.exists(), reason="the saved real NTA page is only on the development machine")
+def test_builtin_nta_selectors_fit_the_real_page():
+    # The saved copy has a two-line provenance header and was re-saved as UTF-8; the live page is Shift_JIS.
+    text = REAL_NTA.read_text(encoding="utf-8").split("\n", 2)[2]
+    items = parse(get_source(BUILTIN_SOURCES, "nta-news"), text.encode("cp932", "replace"), url=NTA_URL,
+                  headers=SJIS)
+    assert len(items) > 40
+    assert items[0].published_at == _day(2024, 1, 4)
+    assert all(i.url.startswith("https://") and "#" not in i.url for i in items)  # some rows link to YouTube
+    assert sum(i.url.startswith("https://www.nta.go.jp/") for i in items) >= len(items) - 2
+    assert all(i.published_at is not None for i in items)
