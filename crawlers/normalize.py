@@ -142,7 +142,8 @@ def content_hash(item: "UpdateItem") -> str:
     """SHA-256 of what a reader sees (title, summary, dates), so an unchanged re-crawl hashes the same.
 
     The URL is the identity, not content; ``published_at`` is left out because some sources restamp it on
-    every build of the feed without changing the announcement.
+    every build of the feed without changing the announcement. Stored hashes are compared with this on every
+    crawl: changing what it covers makes every stored update look changed once.
     """
     parts = [
         clean_title(item.title),
