@@ -136,6 +136,10 @@ def _drop_placeholder(session: Session, person_id: int, update_id: int) -> None:
     if session.connection().dialect.name == "postgresql":
         session.execute(sa.delete(Status).where(Status.person_id == person_id, Status.update_id == update_id,
                                                 Status.state == "unread"))
+        # ...and forget it, so a later ``session.get`` in this session does not return the deleted row.
+        stale = session.identity_map.get(sa.orm.util.identity_key(Status, (person_id, update_id)))
+        if stale is not None and stale.state == "unread":
+            session.expunge(stale)
 
 
 def step_back(*, session: Session, person: PersonRef, update_id: int,

@@ -209,3 +209,14 @@ def test_random_walk_matches_a_model(session, taro, make_update):
     assert counts == {s: sum(1 for v in model.values() if v == s) for s in STATES}
     assert {r.update_id: r.state for r in queue(session=session, person=taro)} == model
     assert len(history(session=session, person_id=taro.id)) == expected_events
+
+
+def test_no_op_leaves_no_row_behind(session, taro, make_update):
+    """Setting unread on an unread update changes nothing — not even a lock placeholder row (PostgreSQL)."""
+    u = make_update()
+    assert set_status(session=session, person=taro, update_id=u.id, state="unread") is None
+    assert step_back(session=session, person=taro, update_id=u.id) is None
+    session.commit()
+    assert session.get(Status, (taro.id, u.id)) is None
+    assert session.exec(select(Status)).all() == []
+    assert queue_counts(session=session, person=taro)["unread"] == 1
