@@ -93,8 +93,6 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
         validators = {name: source_validators(row) for name, row in rows.items()}
         run_ids = {name: begin_crawl_run(session=session, source=row).id for name, row in rows.items()}
 
-    from scrapy.crawler import CrawlerProcess
-
     from crawlers.settings import scrapy_settings
     from crawlers.spiders.parse_pool import start_parse_pool
     from crawlers.spiders.sources import SourcesSpider
@@ -103,11 +101,20 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     # Forked parser workers must not inherit live database connections: closed first (they reopen on use).
     pool = start_parse_pool(sources=len(specs), workers=parse_workers, before_fork=engine.dispose)
     levels = {name: logging.getLogger(name).level for name in _SCRAPY_LOGGERS}
-    process = CrawlerProcess(scrapy_settings(settings.crawl, overrides=scrapy_overrides))
+    process = _crawl_process_class()(scrapy_settings(settings.crawl, overrides=scrapy_overrides))
     # Scrapy sets its own loggers to DEBUG; the levels the application chose win.
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
     crawler = process.create_crawler(SourcesSpider)
+
+    def stop_now() -> None:
+        from crawlers.pipelines.store import record_unfinished
+
+        report.close_reason = "shutdown"
+        if crawler.spider is not None:
+            record_unfinished(crawler.spider)
+
+    process.on_force_stop = stop_now
     started = time.perf_counter()
     process.crawl(crawler, specs=specs, validators=validators, run_ids=run_ids, today=today,
                   db_engine=engine, report=report, tag=tag, parse_pool=pool)
@@ -119,9 +126,39 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     report.elapsed = time.perf_counter() - started
     report.finished_at = utcnow()
     report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    report.close_reason = report.stats.get("finish_reason") or getattr(crawler.spider, "close_reason", None)
+    report.close_reason = report.stats.get("finish_reason") or report.close_reason
     log.info("crawl of %d sources finished (%s) in %.1f s", len(specs), report.close_reason, report.elapsed)
     return report
+
+
+# After SIGINT/SIGTERM, Scrapy stops gracefully, which waits for every download in flight (up to the timeout).
+# Each source is stored in a transaction of its own, so after this grace the crawl stops at once instead.
+SHUTDOWN_GRACE = 2.0
+
+
+def _crawl_process_class() -> type:
+    from scrapy.crawler import CrawlerProcess
+
+    class CrawlProcess(CrawlerProcess):
+        """Scrapy's process, with a graceful stop that lasts ``SHUTDOWN_GRACE`` seconds at most."""
+
+        on_force_stop: Optional[Callable[[], None]] = None
+
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            from twisted.internet import reactor
+
+            super()._signal_shutdown(signum, frame)
+            reactor.callFromThread(reactor.callLater, SHUTDOWN_GRACE, self._force_stop)
+
+        def _force_stop(self) -> None:
+            log.info("stopping the crawl now: downloads still in flight are abandoned")
+            try:
+                if self.on_force_stop is not None:
+                    self.on_force_stop()
+            finally:
+                self._stop_reactor()
+
+    return CrawlProcess
 
 
 def crawl_command(*, db_url: Optional[str] = None, sources_file: Optional[Path | str] = None,

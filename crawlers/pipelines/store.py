@@ -76,8 +76,26 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         """Sources still waiting for an answer when the crawl stops are recorded as interrupted."""
-        spider = self.spider
-        for name in spider.unfinished():
-            batch = spider.batches[name]
-            outcome = self._record_failure(batch, INTERRUPTED)
-            self._report(outcome)
+        record_unfinished(self.spider)
+
+
+def record_unfinished(spider: Any) -> None:
+    """Close the CrawlRun of every source the crawl did not finish as an error: interrupted (once per source)."""
+    done = spider.__dict__.setdefault("recorded_unfinished", set())
+    for name in spider.unfinished():
+        if name in done:
+            continue
+        done.add(name)
+        batch = spider.batches[name]
+        errors = [*batch.errors, INTERRUPTED]
+        try:
+            with session_scope(spider.db_engine) as session:
+                outcome = store_source_batch(session=session, source_name=name, items=[], responses=batch.responses,
+                                             not_modified=batch.not_modified, errors=errors, validators={},
+                                             run_id=batch.run_id, started_at=batch.started_at)
+        except Exception:
+            log.debug("recording the interruption of %s failed", name, exc_info=True)
+            outcome = BatchOutcome(source=name, status="error", errors=len(errors), message="; ".join(errors))
+        report = getattr(spider, "report", None)
+        if report is not None:
+            report.add(outcome)

@@ -94,18 +94,3 @@ def test_each_failure_is_isolated_and_reported(db_url, tmp_path):
         titles = {u.title for u in session.exec(select(Update)).all()}
     engine.dispose()
     assert titles == {"源泉所得税の改正", "年末調整のお知らせ", "電子帳簿保存法", "再試行で取れた"}
-
-
-def test_all_good_exits_zero_and_unknown_only_is_one_line(db_url, tmp_path):
-    with serve() as srv:
-        url = srv.add("/feed.xml", Page(rss([("お知らせ", f"{srv.base}/n/1", "本文")])))
-        sources = write_sources(tmp_path / "sources.toml", [{"name": "t-one", "url": url}])
-        config = write_config(tmp_path / "kaisei.toml")
-        ok = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", "--only", "t-one"))
-        unknown = kaisei(*crawl_argv(db_url, config, sources, "--only", "no-such-source"))
-    assert ok.returncode == 0, ok.stderr
-    assert ok.stderr == ""
-    assert "t-one" in ok.stdout and "ok" in ok.stdout
-    assert unknown.returncode == 1
-    assert unknown.stderr.count("\n") == 1 and "unknown source 'no-such-source'" in unknown.stderr
-    assert "Traceback" not in unknown.stderr

@@ -65,7 +65,7 @@ def test_crawl_recrawl_and_change(db_url, tmp_path):
         # 2. Re-crawl with nothing changed: one conditional request per source, answered 304, nothing added.
         site.requests.clear()
         again = kaisei(*argv, "--no-tag")
-        assert again.returncode == 0, again.stderr
+        assert again.returncode == 0 and again.stderr == "", again.stderr
         rows = _summary(again.stdout)
         for spec in SINGLE_URL:
             assert rows[spec.name][:5] == ["not_modified", "0", "0", "0", "1"], (spec.name, rows[spec.name])
