@@ -19,11 +19,12 @@ _ALIASES = {
     "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "ms_kanji": "cp932",
     "csshiftjis": "cp932", "windows-31j": "cp932", "ms932": "cp932", "cp932": "cp932",
     "euc-jp": "euc_jis_2004", "x-euc-jp": "euc_jis_2004", "eucjp": "euc_jis_2004",
+    "iso-2022-jp": "iso2022_jp_ext", "csiso2022jp": "iso2022_jp_ext",
     "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _SNIFF_ORDER = ("utf-8", "cp932", "euc_jis_2004")
-_MULTIBYTE_JA = frozenset({"cp932", "euc_jis_2004", "euc_jp", "shift_jis", "iso2022_jp"})
+_MULTIBYTE_JA = frozenset({"cp932", "euc_jis_2004", "euc_jp", "shift_jis"})
 # Single-byte charsets servers declare by default: they decode any bytes, so "it decoded" proves nothing.
 _WESTERN = frozenset({"cp1252", "latin_1", "iso8859-1", "ascii"})
 
@@ -77,6 +78,11 @@ def sniff(body: bytes) -> tuple[str, str]:
     """
     if not body:
         return "utf-8", ""
+    if b"\x1b$B" in body[:65536] or b"\x1b$@" in body[:65536]:
+        # ISO-2022-JP is 7-bit: it "decodes" as ASCII/UTF-8, escape sequences and all, so look for them first.
+        text = _strict(body, "iso2022_jp_ext") or _strict(body, "iso2022_jp_2")
+        if text is not None:
+            return "iso2022_jp_ext", text
     candidates = [(codec, text) for codec in _SNIFF_ORDER if (text := _strict(body, codec)) is not None]
     if candidates:
         if candidates[0][0] == "utf-8":
