@@ -338,6 +338,16 @@ def override_sources(base_url: str) -> list[dict[str, Any]]:
     return entries
 
 
+def example_user_sources(base_url: str) -> list[dict[str, Any]]:
+    """README's user-defined source (``tokyo-roudou``, an EUC-JP list page) pointed at the sample site."""
+    base = str(base_url).rstrip("/")
+    return [{
+        "name": "tokyo-roudou", "kind": "html", "title": "東京労働局 新着情報",
+        "url": f"{base}/jsite.mhlw.go.jp/tokyo-roudoukyoku/",
+        "select": {"item": "ul.news > li", "title": "a::text", "link": "a::attr(href)", "date": "span.date::text"},
+    }]
+
+
 def sources_toml(base_url: str) -> str:
     """:func:`override_sources` as the text of a sources file (``[[sources]]`` tables)."""
     lines = ["# The built-in sources pointed at the offline sample site.", ""]

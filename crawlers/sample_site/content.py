@@ -277,3 +277,16 @@ EGOV_LAWS = {
              LawId="410AC0000000025"),
     ],
 }
+
+# Not a built-in: the page behind README's example of a user-defined html source ("tokyo-roudou"), served in
+# EUC-JP with the charset in its meta tag only, to show a sources file reading an old-style local page.
+TOKYO_ROUDOU = [
+    ("2026-11-19", "/tokyo-roudoukyoku/news_topics/2026/1119_nenmatsu.html", "年末年始における労働相談窓口の開設日時についてお知らせします"),
+    ("2026-11-16", "/tokyo-roudoukyoku/news_topics/2026/1116_36kyotei.html", "３６協定届の電子申請に関する説明会（事業主向け）を開催します"),
+    ("2026-11-10", "/tokyo-roudoukyoku/news_topics/2026/1110_chingin.html", "東京都最低賃金の改正に伴う給与計算の確認のお願い"),
+    ("2026-11-02", "/tokyo-roudoukyoku/news_topics/2026/1102_anzen.html", "年末年始の労働災害防止運動を実施します"),
+    ("2026-10-27", "/tokyo-roudoukyoku/news_topics/2026/1027_saiyou.html", "期間業務職員（相談員）を募集します"),
+    ("2026-10-20", "/tokyo-roudoukyoku/news_topics/2026/1020_harassment.html", "職場のハラスメント対策に関するオンラインセミナーのご案内"),
+    ("2026-10-09", "/tokyo-roudoukyoku/news_topics/2026/1009_kantoku.html", "長時間労働が疑われる事業場に対する監督指導結果を公表します"),
+    ("2026-10-01", "/tokyo-roudoukyoku/news_topics/2026/1001_kaigi.html", "東京地方労働審議会（第５０回）を開催します"),
+]

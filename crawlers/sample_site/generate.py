@@ -285,6 +285,27 @@ def asbj() -> None:
     _write("/www.asb-j.jp/jp/information.html", page.encode("utf-8"))
 
 
+def tokyo_roudou() -> None:
+    """README's user-source example: ``ul.news > li`` with ``span.date`` and a link, in EUC-JP."""
+    rows = []
+    for n, (when, path, headline) in enumerate(content.TOKYO_ROUDOU):
+        day = _when(when).date()
+        date_text = f"{day:%Y年%-m月%-d日}" if n % 2 else _wareki(day, wide=True)
+        href = path.removeprefix("/tokyo-roudoukyoku/") if n % 3 else "https://jsite.mhlw.go.jp" + path
+        rows.append(f'  <li><span class="date">{date_text}</span> <a href="{escape(href)}">{escape(headline)}</a></li>')
+    page = f"""<!DOCTYPE html>
+<html lang="ja">
+<head><meta http-equiv="Content-Type" content="text/html; charset=EUC-JP"><title>新着情報｜東京労働局</title></head>
+<body>
+<div id="main"><h1>新着情報</h1>
+<ul class="news">
+{chr(10).join(rows)}
+</ul></div>
+</body></html>
+"""
+    _write("/jsite.mhlw.go.jp/tokyo-roudoukyoku/index.html", page.encode("euc_jis_2004"))
+
+
 # -- e-Gov 法令API v1 ---------------------------------------------------------------------------------------
 _LAW_FIELDS = ("LawTypeName", "LawNo", "LawName", "LawNameKana", "OldLawName", "PromulgationDate", "AmendName",
                "AmendNo", "AmendPromulgationDate", "EnforcementDate", "EnforcementComment", "LawId", "LawUrl",
@@ -332,6 +353,7 @@ def main() -> int:
     atom_sources()
     ppc()
     asbj()
+    tokyo_roudou()
     egov_laws()
     robots()
     count = sum(1 for p in FILES.rglob("*") if p.is_file())

@@ -203,3 +203,22 @@ def test_module_serves_from_the_shell(tmp_path):
         process.terminate()
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+def test_readme_user_source_example_reads_the_euc_jp_sample(site, tmp_path):
+    from crawlers.registry import load_sources
+    from crawlers.sample_site import example_user_sources
+
+    entry = example_user_sources(site)[0]
+    select = "\n".join(f'{k} = "{v}"' for k, v in entry["select"].items())
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[[sources]]\nname = "tokyo-roudou"\nkind = "html"\nurl = "{entry["url"]}"\n'
+                    f'title = "{entry["title"]}"\n[sources.select]\n{select}\n', encoding="utf-8")
+    spec = next(s for s in load_sources(sources_file=path) if s.name == "tokyo-roudou")
+    status, headers, body = _get(spec.url)
+    assert status == 200
+    items = parse(spec, body, url=spec.url, headers={"Content-Type": "text/html"})  # meta tag only
+    assert len(items) == 8
+    assert items[0].title == "年末年始における労働相談窓口の開設日時についてお知らせします"
+    assert items[0].published_at == dt.datetime(2026, 11, 19, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    assert items[1].url == site + "/jsite.mhlw.go.jp/tokyo-roudoukyoku/news_topics/2026/1116_36kyotei.html"
