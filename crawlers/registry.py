@@ -73,6 +73,7 @@ def _fail(origin: str, name: str | None, key: str, message: str) -> ConfigError:
     return ConfigError(f"{origin}: {who}: {key}: {message}")
 
 
+
 def _merge_entry(known: dict[str, dict[str, Any]], entry: Any, *, origin: str, index: int) -> None:
     """Apply one ``[[sources]]`` entry to ``known`` (name → raw fields), checking its keys and types."""
     if not isinstance(entry, dict):
@@ -103,34 +104,50 @@ def _merge_entry(known: dict[str, dict[str, Any]], entry: Any, *, origin: str, i
         merged: dict[str, Any] = {"title": name}
     else:
         merged = dict(base)
+    # Which file gave each key, so that an error names the file to fix, not merely the last one read.
+    origins = dict(merged.get("_origins", {}))
     for key, value in entry.items():
         if key in ("select", "settings") and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
+            origins.update({f"{key}.{sub}": origin for sub in value})
         else:
             merged[key] = value
+            if isinstance(value, dict):
+                origins.update({f"{key}.{sub}": origin for sub in value})
+        origins[key] = origin
+    merged["_origins"] = origins
     merged["_origin"] = origin
     known[name] = merged
 
 
 def _spec(raw: dict[str, Any]) -> SourceSpec:
     """Validate the merged fields of one source and build its spec."""
-    origin, name = raw.pop("_origin"), raw["name"]
+    last, origins, name = raw.pop("_origin"), raw.pop("_origins", {}), raw["name"]
+
+    def fail(key: str, message: str, *, blame: str | None = None) -> ConfigError:
+        # Name the file that set the key (or ``blame``, the key that made it needed), not just the last one read.
+        origin = origins.get(key) or origins.get(key.split(".")[0]) or origins.get(blame or "") or last
+        return _fail(origin, name, key, message)
 
     def need_str(key: str, *, optional: bool = False) -> Optional[str]:
         value = raw.get(key)
         if value is None and optional:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise _fail(origin, name, key, "must be a non-empty string")
+            raise fail(key, "must be a non-empty string")
         return value.strip()
 
     kind = need_str("kind")
     if kind not in KINDS:
-        raise _fail(origin, name, "kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        raise fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     url = need_str("url")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _fail(origin, name, "url", f"{url!r} is not an http(s) URL")
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[" and the like
+        ok = False
+    if not ok:
+        raise fail("url", f"{url!r} is not an http(s) URL")
     title = need_str("title")
     language = need_str("language", optional=True) or "ja"
     encoding = need_str("encoding", optional=True)
@@ -138,13 +155,13 @@ def _spec(raw: dict[str, Any]) -> SourceSpec:
         from crawlers.encoding import python_codec
 
         if python_codec(encoding) is None:
-            raise _fail(origin, name, "encoding", f"unknown encoding {encoding!r}")
+            raise fail("encoding", f"unknown encoding {encoding!r}")
     schedule = need_str("schedule", optional=True)
     if schedule:
-        _check_cron(schedule, origin=origin, name=name)
+        _check_cron(schedule, fail=fail)
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
-        raise _fail(origin, name, "enabled", "must be true or false")
+        raise fail("enabled", "must be true or false")
     settings = dict(raw.get("settings") or {})
     select = raw.get("select") or None
     if select is not None:
@@ -152,13 +169,13 @@ def _spec(raw: dict[str, Any]) -> SourceSpec:
     if kind == "html":
         for key in SELECT_REQUIRED:
             if not select or key not in select:
-                raise _fail(origin, name, f"select.{key}", "missing (html sources need it)")
+                raise fail(f"select.{key}", "missing (html sources need it)", blame="kind")
     if kind == "egov-laws":
         days = settings.get("days", EGOV_LAWS_DEFAULT_DAYS)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
-            raise _fail(origin, name, "settings.days", "must be a whole number of days from 1 to 366")
+            raise fail("settings.days", "must be a whole number of days from 1 to 366")
     if "date_only" in settings and not isinstance(settings["date_only"], bool):
-        raise _fail(origin, name, "settings.date_only", "must be true or false")
+        raise fail("settings.date_only", "must be true or false")
     return SourceSpec(name=name, title=title, kind=kind, url=url, language=language, select=select,
                       encoding=encoding, settings=settings, schedule=schedule, enabled=enabled)
 
@@ -172,13 +189,13 @@ def _check_selector(value: str, *, origin: str, name: str, key: str) -> None:
         raise _fail(origin, name, key, f"not a valid CSS selector: {str(exc).splitlines()[0]}") from exc
 
 
-def _check_cron(value: str, *, origin: str, name: str) -> None:
+def _check_cron(value: str, *, fail: Any) -> None:
     from apscheduler.triggers.cron import CronTrigger
 
     try:
         CronTrigger.from_crontab(value)
     except ValueError as exc:
-        raise _fail(origin, name, "schedule", f"not a cron expression: {exc}") from exc
+        raise fail("schedule", f"not a cron expression: {exc}") from exc
 
 
 def _read_builtin() -> list[dict[str, Any]]:

@@ -234,3 +234,18 @@ def test_importing_the_registry_does_not_import_parsel():
 def test_specs_are_hashable_and_compare_by_value():
     assert len(set(BUILTIN_SOURCES)) == len(BUILTIN_SOURCES)
     assert load_sources()[0] == BUILTIN_SOURCES[0] and hash(load_sources()[0]) == hash(BUILTIN_SOURCES[0])
+
+
+def test_error_names_the_file_that_set_the_bad_key(tmp_path):
+    config = _write(tmp_path, '[[sources]]\nname = "extra"\nkind = "feed"\nurl = "https://x.jp/feed"\n'
+                              'encoding = "klingon"\n', name="kaisei.toml")
+    sources = _write(tmp_path, '[[sources]]\nname = "extra"\ntitle = "renamed"\n'
+                               '[[sources]]\nname = "mof-news"\nkind = "html"\n')
+    settings = load_settings(config)
+    with pytest.raises(ConfigError) as excinfo:
+        load_sources(settings=settings, sources_file=sources)
+    assert str(excinfo.value).startswith(f"{config}: source 'extra': encoding: unknown encoding")
+    sources.write_text('[[sources]]\nname = "mof-news"\nkind = "html"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as excinfo:
+        load_sources(sources_file=sources)  # made html by this file: this file must add the selectors
+    assert str(excinfo.value) == f"{sources}: source 'mof-news': select.item: missing (html sources need it)"
