@@ -239,8 +239,7 @@ def test_specs_are_hashable_and_compare_by_value():
 def test_error_names_the_file_that_set_the_bad_key(tmp_path):
     config = _write(tmp_path, '[[sources]]\nname = "extra"\nkind = "feed"\nurl = "https://x.jp/feed"\n'
                               'encoding = "klingon"\n', name="kaisei.toml")
-    sources = _write(tmp_path, '[[sources]]\nname = "extra"\ntitle = "renamed"\n'
-                               '[[sources]]\nname = "mof-news"\nkind = "html"\n')
+    sources = _write(tmp_path, '[[sources]]\nname = "extra"\ntitle = "renamed"\n')
     settings = load_settings(config)
     with pytest.raises(ConfigError) as excinfo:
         load_sources(settings=settings, sources_file=sources)
