@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
+import unicodedata
 from typing import Optional
 
 from tracker.dates import JST, UTC, parse_date, parse_datetime
@@ -46,10 +48,20 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=JST)
 
 
+_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*(?:月|/)\s*(\d{1,2})\s*日?(?!\d)")
+
+
+def today_jst() -> dt.date:
+    """Today in Japan (a seam: tests replace it)."""
+    return dt.datetime.now(JST).date()
+
+
 def list_datetime(text: Optional[str], *, language: str = "ja") -> Optional[dt.datetime]:
     """A list page's date cell (西暦, 和暦 with 元年, full-width digits, ISO ``datetime`` attributes).
 
-    A plain date becomes 00:00 JST of that day; a cell that also gives a time keeps it.
+    A plain date becomes 00:00 JST of that day; a cell that also gives a time keeps it. A cell with only a
+    month and day (``11月20日``, common under year headings) is taken as the latest such day not after
+    tomorrow — a list shows what was published, never what will be.
     """
     if not text or not text.strip():
         return None
@@ -57,4 +69,22 @@ def list_datetime(text: Optional[str], *, language: str = "ja") -> Optional[dt.d
     if value is not None:
         return value
     day = parse_date(text)
+    if day is None:
+        day = _month_day(unicodedata.normalize("NFKC", text))
     return day_start(day) if day else None
+
+
+def _month_day(text: str) -> Optional[dt.date]:
+    match = _MONTH_DAY.search(text)
+    if not match:
+        return None
+    month, day = int(match.group(1)), int(match.group(2))
+    limit = today_jst() + dt.timedelta(days=1)
+    for year in (limit.year, limit.year - 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= limit:
+            return candidate
+    return None

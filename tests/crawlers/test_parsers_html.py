@@ -175,3 +175,14 @@ def test_builtin_nta_selectors_fit_the_real_page():
     assert all(i.url.startswith("https://") and "#" not in i.url for i in items)  # some rows link to YouTube
     assert sum(i.url.startswith("https://www.nta.go.jp/") for i in items) >= len(items) - 2
     assert all(i.published_at is not None for i in items)
+
+
+def test_month_day_only_dates_take_the_latest_past_year(monkeypatch):
+    from crawlers.parsers import dates
+
+    monkeypatch.setattr(dates, "today_jst", lambda: dt.date(2027, 1, 10))
+    body = ("<html><body><ul class='news'><li><span class='date'>１月９日</span><a href='/a'>年明けの案内</a></li>"
+            "<li><span class='date'>12/25</span><a href='/b'>年末の案内</a></li>"
+            "<li><span class='date'>2月30日</span><a href='/c'>ありえない日付</a></li></ul></body></html>").encode()
+    items = parse(TOKYO, body, url=TOKYO.url)
+    assert [i.published_at for i in items] == [_day(2027, 1, 9), _day(2026, 12, 25), None]
