@@ -115,14 +115,14 @@ class KaiseiApp(App[None]):
         """Open ``url`` in the person's browser (``App.open_url``: webbrowser locally, the browser under serve)."""
         url = clean(url)
         if not url:
-            self.notify(self.tr("no_link"), severity="warning")
+            self.notify(self.tr("no_link"), severity="warning", markup=False)
             return
         self.open_url(url)
-        self.notify(self.tr("opened", url=url))
+        self.notify(self.tr("opened", url=url), markup=False)  # the URL is web text
 
     # failures, handled once
     @on(Worker.StateChanged)
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "write" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
                                                              WorkerState.CANCELLED):
             self._writing = False

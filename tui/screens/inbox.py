@@ -208,7 +208,7 @@ class InboxScreen(UpdateActions, MainScreen):
         row = self.rows.get(message.update_id)
         if message.state is None:
             if self.is_current:
-                self.app.notify(self.app.tr("status.nothing"))
+                self.app.notify(self.app.tr("status.nothing"), markup=False)
             return
         if row is not None:
             row.state = message.state

@@ -70,7 +70,7 @@ class FilterModal(_Modal):
         app = self.app
         tr = app.tr
         states = [(app.state_label(s), s) for s in ("unread", "read", "studied", "applied")]
-        departments = [(app.department_name(d.key), d.key) for d in app.departments]
+        departments = [(Text(app.department_name(d.key)), d.key) for d in app.departments]
         with Vertical(classes="dialog"):
             yield Static(Text(tr("filter.title"), style="bold"))
             yield Static(tr("filter.state"), markup=False)

@@ -63,7 +63,7 @@ class SourcesScreen(MainScreen):
 
     def action_crawl(self) -> None:
         if self.crawling:
-            self.app.notify(self.app.tr("crawl.busy"), severity="warning")
+            self.app.notify(self.app.tr("crawl.busy"), severity="warning", markup=False)
             return
         self.crawling = True
         self.query_one("#crawl-progress").remove_class("hidden")
@@ -84,6 +84,6 @@ class SourcesScreen(MainScreen):
         self.query_one("#crawl-progress").add_class("hidden")
         done = self.app.tr("crawl.done", code=message.returncode)
         self.query_one("#crawl-log", Log).write_line(done)
-        self.app.notify(done, severity="information" if message.returncode == 0 else "warning")
+        self.app.notify(done, severity="information" if message.returncode == 0 else "warning", markup=False)
         self.action_reload()
         self.app.refresh_inbox()
