@@ -248,3 +248,29 @@ def test_error_names_the_file_that_set_the_bad_key(tmp_path):
     with pytest.raises(ConfigError) as excinfo:
         load_sources(sources_file=sources)  # made html by this file: this file must add the selectors
     assert str(excinfo.value) == f"{sources}: source 'mof-news': select.item: missing (html sources need it)"
+
+
+from hypothesis import given, settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 400) | st.text(max_size=12)
+    | st.sampled_from(["feed", "html", "egov-laws", "https://x.jp/", "ul > li", "a::attr(href)", "nta-news"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+_KEYS = st.sampled_from(["name", "kind", "url", "title", "language", "select", "encoding", "settings", "schedule",
+                         "enabled", "colour"])
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(entries=st.lists(st.dictionaries(_KEYS, _VALUES, max_size=6), max_size=3))
+def test_any_entries_give_specs_or_one_config_error(entries):
+    from crawlers.registry import BUILTIN_ORIGIN, _read_builtin, build_sources
+
+    try:
+        specs = build_sources([(BUILTIN_ORIGIN, _read_builtin()), ("fuzz.toml", entries)])
+    except ConfigError as exc:
+        assert str(exc).startswith(("fuzz.toml: ", f"{BUILTIN_ORIGIN}: ")) and "\n" not in str(exc)
+        return
+    assert all(isinstance(s, SourceSpec) and s.kind in ("feed", "html", "egov-laws") for s in specs)
