@@ -6,6 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from crawlers.registry import BUILTIN_SOURCES, SourceSpec, get_source, load_sources, start_urls
 from tracker.config import load_settings
@@ -249,9 +252,6 @@ def test_error_names_the_file_that_set_the_bad_key(tmp_path):
         load_sources(sources_file=sources)  # made html by this file: this file must add the selectors
     assert str(excinfo.value) == f"{sources}: source 'mof-news': select.item: missing (html sources need it)"
 
-
-from hypothesis import given, settings as hsettings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 400) | st.text(max_size=12)
