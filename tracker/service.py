@@ -202,7 +202,16 @@ class Service:
     # -- one run --------------------------------------------------------------------------------------------------
 
     def run_job(self, spec: JobSpec, *, once: bool = False) -> Optional[JobRun]:
-        """Run ``spec`` for its current slot under its lock; returns the JobRun (None when --once found it not due)."""
+        """Run ``spec`` for its current slot under its lock; returns the JobRun (None when --once found it not due,
+        or when even recording the run failed — the database is down: logged in one line, tried at the next slot)."""
+        try:
+            return self._run_job(spec, once=once)
+        except Exception as exc:  # the scheduler must never see an exception (it would print a traceback)
+            log.error("%s: failed: %s", spec.name, " ".join(str(exc).split())[:500] or type(exc).__name__)
+            log.debug("%s failed", spec.name, exc_info=True)
+            return None
+
+    def _run_job(self, spec: JobSpec, *, once: bool) -> Optional[JobRun]:
         now = utcnow()
         slot = previous_fire_time(spec.trigger, now) or dt.datetime(1970, 1, 1, tzinfo=UTC)
         with self._track(spec.name), job_lock(self.engine, spec.name, lock_dir=self.settings.schedule.lock_dir) as got:
