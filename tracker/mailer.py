@@ -147,6 +147,9 @@ def send_messages(messages: Iterable[EmailMessage], *, smtp: SmtpSettings,
                     raise SmtpUnavailable(f"{where}: closing the connection: "
                                           f"{_reply(exc.smtp_code, exc.smtp_error)}") from exc
                 continue
+            except smtplib.SMTPNotSupportedError as exc:  # e.g. a non-ASCII mailbox and no SMTPUTF8 on the server
+                result.refused.append(f"{to}: {' '.join(str(exc).split())}")
+                continue
             except smtplib.SMTPServerDisconnected as exc:
                 conn = None
                 raise SmtpUnavailable(f"{where}: connection lost while sending to {to}") from exc

@@ -125,3 +125,16 @@ def test_errors_are_one_line():
     with pytest.raises(SmtpUnavailable) as caught:
         send_messages([_message()], smtp=_smtp(closed_port()), on_accepted=lambda m: None)
     assert "\n" not in str(caught.value) and "Connection refused" in str(caught.value)
+
+
+def test_an_international_mailbox_without_smtputf8_is_refused_alone():
+    with SmtpServer(enable_SMTPUTF8=False) as server:
+        accepted = []
+        result = send_messages([_message("山田@example.co.jp"), _message("sato@example.co.jp")],
+                               smtp=_smtp(server.port), on_accepted=accepted.append)
+        assert result.accepted == 1 and [str(m["To"]) for m in accepted] == ["sato@example.co.jp"]
+        assert len(result.refused) == 1 and result.refused[0].startswith("山田@example.co.jp: ")
+        assert "SMTPUTF8" in result.refused[0]
+    with SmtpServer() as server:  # a server that speaks SMTPUTF8 takes it
+        result = send_messages([_message("山田@example.co.jp")], smtp=_smtp(server.port), on_accepted=lambda m: None)
+        assert result.accepted == 1 and server.recorder.messages[0]["X-Envelope-To"] == "山田@example.co.jp"
