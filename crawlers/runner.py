@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
@@ -116,13 +117,17 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
 
     process.on_force_stop = stop_now
     started = time.perf_counter()
+    # Database writes (and tagging) run on one thread of their own, in order, while the reactor downloads.
+    db_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaisei-db")
     process.crawl(crawler, specs=specs, validators=validators, run_ids=run_ids, today=today,
-                  db_engine=engine, report=report, tag=tag, parse_pool=pool)
+                  db_engine=engine, report=report, tag=tag, parse_pool=pool, db_executor=db_executor)
     try:
         process.start()
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+        # Batches already handed over are written to the end: a transaction is never cut short by us.
+        db_executor.shutdown(wait=True)
     report.elapsed = time.perf_counter() - started
     report.finished_at = utcnow()
     report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}

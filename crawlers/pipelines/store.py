@@ -7,6 +7,7 @@ import time
 from typing import Any, Optional
 
 from crawlers.parsers import one_line
+from crawlers.pipelines.offload import on_db_thread
 from crawlers.spiders.batch import SourceBatch
 from tracker.db import session_scope
 from tracker.store import BatchOutcome, store_source_batch
@@ -34,7 +35,14 @@ class StorePipeline:
     def spider(self) -> Any:
         return self.crawler.spider
 
-    def process_item(self, batch: SourceBatch) -> SourceBatch:
+    async def process_item(self, batch: SourceBatch) -> SourceBatch:
+        outcome = await on_db_thread(self.spider, lambda: self._store(batch))
+        batch.outcome = outcome
+        self._report(outcome)
+        return batch
+
+    def _store(self, batch: SourceBatch) -> BatchOutcome:
+        """One transaction for the batch (runs on the database thread)."""
         engine = self.spider.db_engine
         started = time.perf_counter()
         try:
@@ -49,11 +57,9 @@ class StorePipeline:
             message = f"database error: {one_line(exc)}"
             outcome = self._record_failure(batch, message)
             self.crawler.stats.inc_value("kaisei/store_failed")
-        batch.outcome = outcome
         log.debug("%s: stored %d items (%d new, %d changed) in %.3f s", batch.source, len(batch.items), outcome.new,
                   outcome.changed, time.perf_counter() - started)
-        self._report(outcome)
-        return batch
+        return outcome
 
     def _record_failure(self, batch: SourceBatch, message: str) -> BatchOutcome:
         """Close the source's CrawlRun as an error, in a transaction of its own, storing no update."""
@@ -74,18 +80,23 @@ class StorePipeline:
         if report is not None:
             report.add(outcome)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         """Sources still waiting for an answer when the crawl stops are recorded as interrupted."""
-        record_unfinished(self.spider)
+        spider = self.spider
+        await on_db_thread(spider, lambda: record_unfinished(spider, report=False))
+        _report_unfinished(spider)
 
 
-def record_unfinished(spider: Any) -> None:
-    """Close the CrawlRun of every source the crawl did not finish as an error: interrupted (once per source)."""
-    done = spider.__dict__.setdefault("recorded_unfinished", set())
+def record_unfinished(spider: Any, *, report: bool = True) -> None:
+    """Close the CrawlRun of every source the crawl did not finish as an error: interrupted (once per source).
+
+    The outcomes go to ``spider.report`` at once, or with ``report=False`` are kept for ``_report_unfinished``
+    (called back on the reactor's thread).
+    """
+    done = spider.__dict__.setdefault("recorded_unfinished", {})
     for name in spider.unfinished():
         if name in done:
             continue
-        done.add(name)
         batch = spider.batches[name]
         errors = [*batch.errors, INTERRUPTED]
         try:
@@ -96,6 +107,16 @@ def record_unfinished(spider: Any) -> None:
         except Exception:
             log.debug("recording the interruption of %s failed", name, exc_info=True)
             outcome = BatchOutcome(source=name, status="error", errors=len(errors), message="; ".join(errors))
-        report = getattr(spider, "report", None)
-        if report is not None:
-            report.add(outcome)
+        done[name] = outcome
+    if report:
+        _report_unfinished(spider)
+
+
+def _report_unfinished(spider: Any) -> None:
+    report = getattr(spider, "report", None)
+    reported = spider.__dict__.setdefault("reported_unfinished", set())
+    for name, outcome in spider.__dict__.get("recorded_unfinished", {}).items():
+        if name not in reported:
+            reported.add(name)
+            if report is not None:
+                report.add(outcome)

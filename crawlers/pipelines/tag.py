@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from crawlers.parsers import one_line
+from crawlers.pipelines.offload import on_db_thread
 from crawlers.spiders.batch import SourceBatch
 from tracker.db import session_scope
 from tracker.models import Source, Update
@@ -44,14 +45,25 @@ class TagPipeline:
                 self._tag_updates = tag_updates
         return self._tag_updates
 
-    def process_item(self, batch: SourceBatch) -> SourceBatch:
+    async def process_item(self, batch: SourceBatch) -> SourceBatch:
         spider = self.crawler.spider
-        outcome = batch.outcome
-        if not getattr(spider, "tag", True) or outcome is None:
+        if not getattr(spider, "tag", True) or batch.outcome is None:
             return batch
         tag_updates = self._tagger()
         if tag_updates is None:
             return batch
+        problem = await on_db_thread(spider, lambda: self._tag(batch, tag_updates))
+        if problem:
+            report = getattr(spider, "report", None)
+            if report is not None:
+                report.tagging_errors.append(f"{batch.source}: {problem}")
+        return batch
+
+    def _tag(self, batch: SourceBatch, tag_updates: Any) -> str | None:
+        """Tag the batch's new and changed updates, and a few the source left untagged before (database thread);
+        the problem in one line when the tagger failed."""
+        spider = self.crawler.spider
+        outcome = batch.outcome
         try:
             with session_scope(spider.db_engine) as session:
                 ids = list(outcome.touched_ids)
@@ -63,7 +75,7 @@ class TagPipeline:
                 ).all()
                 ids.extend(backlog)
                 if not ids:
-                    return batch
+                    return None
                 updates = list(session.exec(select(Update).where(Update.id.in_(ids))).all())
                 tag_updates(session=session, updates=updates)
             self.crawler.stats.inc_value("kaisei/tagged", len(updates))
@@ -71,7 +83,5 @@ class TagPipeline:
             log.warning("%s: tagging failed, the updates stay untagged: %s", batch.source, one_line(exc))
             log.debug("tagging %s failed", batch.source, exc_info=True)
             self.crawler.stats.inc_value("kaisei/tag_failed")
-            report = getattr(spider, "report", None)
-            if report is not None:
-                report.tagging_errors.append(f"{batch.source}: {one_line(exc)}")
-        return batch
+            return one_line(exc)
+        return None
