@@ -339,8 +339,14 @@ class Service:
 
     # -- whole runs -----------------------------------------------------------------------------------------------
 
-    def run_once(self) -> list[JobRun]:
-        """Run every job that is due now (crawls first, then the digest), one after another."""
+    def run_once(self, *, install_signals: bool = True) -> list[JobRun]:
+        """Run every job that is due now (crawls first, then the digest), one after another.
+
+        SIGTERM/SIGINT stop it as they stop ``serve``: the crawl child is terminated, the digest stops between
+        two messages, and the interrupted run is recorded."""
+        if install_signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, self._on_signal)
         self.recover_stale_runs()
         runs = []
         for spec in sorted(self.jobs, key=lambda j: j.kind != "crawl"):
@@ -363,8 +369,10 @@ class Service:
                 session.add(run)
         return len(stale)
 
-    def serve(self, *, install_signals: bool = True) -> None:
-        """Run the schedule in the foreground until SIGTERM/SIGINT (or ``stop_event``)."""
+    def serve(self, *, install_signals: bool = True) -> bool:
+        """Run the schedule in the foreground until SIGTERM/SIGINT (or ``stop_event``).
+
+        Returns False when a job did not stop in time (the caller should then leave without waiting for it)."""
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -389,20 +397,23 @@ class Service:
         finally:
             scheduler.shutdown(wait=False)
             self.stop_event.set()
-            self._await_jobs(deadline=time.monotonic() + CHILD_STOP_GRACE + 1.5)
+            clean = self._await_jobs(deadline=time.monotonic() + CHILD_STOP_GRACE + 1.5)
             log.info("serve: stopped")
+        return clean
 
     def _on_signal(self, signum: int, _frame: object) -> None:
         if not self.stop_event.is_set():
             log.info("serve: stopping on %s", signal.Signals(signum).name)
         self.stop_event.set()
 
-    def _await_jobs(self, *, deadline: float) -> None:
+    def _await_jobs(self, *, deadline: float) -> bool:
         with self._running_cond:
             while self._running and time.monotonic() < deadline:
                 self._running_cond.wait(timeout=max(0.05, deadline - time.monotonic()))
             if self._running:
                 log.warning("serve: %s did not stop in time; leaving it", ", ".join(sorted(self._running)))
+                return False
+        return True
 
 
 def _stop_child(proc: subprocess.Popen) -> None:

@@ -318,3 +318,49 @@ def test_serve_once_runs_what_is_due_then_exits(engine, db_url, session, tmp_pat
         assert second.returncode == 0, second.stderr
         assert "crawl: not due" in second.stderr and "digest: not due" in second.stderr
         assert len(smtp.recorder.messages) == 3
+
+
+def test_sigterm_while_the_smtp_server_hangs(engine, db_url, session, tmp_path):
+    import socket
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a stuck job is a thread matter, not a database one")
+    add_person(session=session, handle="sato", name="佐藤 花子", email="sato@example.co.jp", departments=["hr"])
+    source = Source(name="mhlw-news", title="厚生労働省", kind="feed", url="https://www.mhlw.go.jp/")
+    session.add(source)
+    session.flush()
+    update = Update(source_id=source.id, url="https://www.mhlw.go.jp/2", title="育児・介護休業法の改正",
+                    published_at=dt.datetime.now(UTC))
+    session.add(update)
+    session.flush()
+    session.add(Tag(update_id=update.id, kind="department", label="hr"))
+    session.commit()
+    with socket.socket() as silent:  # listens, never accepts: the SMTP greeting never comes
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        config = tmp_path / "kaisei.toml"
+        config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {silent.getsockname()[1]}\nsecurity = "none"\n'
+                          f'timeout = 60\n[schedule]\ncrawl = "0 0 1 1 *"\ndigest = "every 1s"\n'
+                          f'lock_dir = "{tmp_path}"\n', encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "tracker", "--db", db_url, "--config", str(config), "serve"],
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                time.sleep(0.3)
+                session.expire_all()
+                if session.exec(select(JobRun).where(JobRun.job == "digest", JobRun.result == "running")).first():
+                    break
+            time.sleep(0.5)
+        finally:
+            began = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=20)
+            took = time.monotonic() - began
+    assert proc.returncode == 0, err
+    assert took < 5, f"took {took:.1f}s"
+    assert "did not stop in time" in err and "Traceback" not in err
+    session.expire_all()
+    assert session.exec(select(JobRun)).first() is not None
+    from tracker.models import DigestDelivery
+    assert session.exec(select(DigestDelivery)).first() is None  # nothing recorded that was not accepted

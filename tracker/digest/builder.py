@@ -229,7 +229,9 @@ class DigestBuilder:
             item.state = states.get(item.update_id)
         reminders.sort(key=lambda i: (min(d for _, d, _ in i.due), i.update_id))
         return Digest(
-            person_id=person.id, handle=person.handle, name=person.name or person.handle, email=person.email,
+            # One line: a stray newline in a name must not break (or inject into) the To: header.
+            person_id=person.id, handle=person.handle, name=" ".join((person.name or person.handle).split()),
+            email=person.email.strip(),
             lang=lang,
             sections=[DepartmentSection(k, self.dept_name(k, lang), items) for k, items in sections.items() if items],
             reminders=reminders, more=more, keys=keys)
