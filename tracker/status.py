@@ -75,15 +75,19 @@ def _lock_status(session: Session, person_id: int, update_id: int) -> Optional[S
         # wait here for the first one to commit, then lock the same row.
         from sqlalchemy.dialects.postgresql import insert
 
-        row = session.exec(select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
-                           .with_for_update().execution_options(populate_existing=True)).first()
-        if row is not None:
-            return None if row.state == "unread" else row
-        session.execute(insert(Status).values(person_id=person_id, update_id=update_id, state="unread", at=utcnow())
-                        .on_conflict_do_nothing(index_elements=["person_id", "update_id"]))
-        row = session.exec(select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
-                           .with_for_update().execution_options(populate_existing=True)).one()
-        return None if row.state == "unread" else row
+        locked = (select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
+                  .with_for_update().execution_options(populate_existing=True))
+        placeholder = (insert(Status).values(person_id=person_id, update_id=update_id, state="unread", at=utcnow())
+                       .on_conflict_do_nothing(index_elements=["person_id", "update_id"])
+                       .returning(Status.person_id))
+        # Loop: between our insert (which found another transaction's row) and our select, a third transaction
+        # may have set the update back to unread and deleted that row; then we try again.
+        while True:
+            row = session.exec(locked).first()
+            if row is not None:
+                return None if row.state == "unread" else row
+            if session.execute(placeholder).first() is not None:
+                return None  # our own placeholder: locked, as we inserted it
     return session.exec(select(Status).where(Status.person_id == person_id, Status.update_id == update_id)
                         .execution_options(populate_existing=True)).first()
 

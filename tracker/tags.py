@@ -81,7 +81,12 @@ def set_manual_tags(*, session: Session, update_id: int, add: Iterable[str] = ()
 
     if kind not in TAG_KINDS:
         raise KaiseiError(f"unknown tag kind {kind!r}: use one of {', '.join(TAG_KINDS)}")
-    if session.get(Update, update_id) is None:
+    from tracker.status import begin_write
+
+    # Serialize manual edits of one update (two people tagging it at once would both insert the same manual row):
+    # SQLite takes the write lock now; PostgreSQL locks the update row.
+    begin_write(session)
+    if session.get(Update, update_id, with_for_update={"key_share": True}) is None:
         raise NotFoundError(f"unknown update {update_id}")
     add = [_clean_label(label) for label in add]
     remove = [_clean_label(label) for label in remove]

@@ -112,3 +112,35 @@ def test_processes_lose_nothing(session, make_update, db_url):
     assert sorted(e.note for e in events) == sorted(recorded)
     assert len(recorded) >= 30  # at least one process's changes all landed; the rest are same-state no-ops
     _check_chains(session, people, updates)
+
+
+def test_manual_tags_at_once(session, make_update, db_url):
+    """Several people tagging the same update at the same moment: no duplicate-row error, the last word stands."""
+    from tracker.tags import effective_labels, set_manual_tags
+
+    u = make_update(departments=("hr",))
+    engine = create_db_engine(db_url, pool_size=8)
+    errors = []
+
+    def worker(n):
+        try:
+            for i in range(10):
+                with session_scope(engine) as s:
+                    set_manual_tags(session=s, update_id=u.id, add=["legal", "it"] if (n + i) % 2 else ["legal"],
+                                    remove=[] if (n + i) % 2 else ["it"], who=f"w{n}")
+        except Exception as exc:
+            errors.append(f"worker {n}: {exc!r}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.dispose()
+    assert errors == []
+    session.expire_all()
+    assert "legal" in effective_labels(session=session, update_ids=[u.id])[u.id]
+    from tracker.models import Tag
+
+    manual = session.exec(select(Tag).where(Tag.update_id == u.id, Tag.origin == "manual")).all()
+    assert sorted(t.label for t in manual) == ["it", "legal"]  # one manual row per label
