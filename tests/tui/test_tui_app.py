@@ -30,14 +30,27 @@ SIZE = (120, 30)
 
 
 async def settle(pilot) -> None:
-    """Wait until every worker (loads and queued writes) is done and their messages are handled."""
+    """Wait until every worker (loads and queued writes) is done and their messages are handled.
+
+    The inbox asks for its counts only after its rows are painted, so an inbox whose counts are behind its rows
+    is not settled either.
+    """
     app = pilot.app
+
+    def quiet() -> bool:
+        inboxes = [s for stack in app._screen_stacks.values() for s in stack if isinstance(s, InboxScreen)]
+        return (not app.busy_writing and not any(w.is_running for w in app.workers)
+                and all(s.loading or s.counts_generation == s.generation for s in inboxes))
+
     for _ in range(500):
         await app.workers.wait_for_complete()
         await pilot.pause(0)  # lets the screen handle what the workers posted
-        if not app.busy_writing and not any(w.is_running for w in app.workers):
+        if quiet():
             await pilot.pause(0)
-            return
+            if quiet():
+                return
+        else:
+            await pilot.pause(0.005)
     raise AssertionError("the app did not settle")
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from conftest import TODAY, seed_world
+from test_tui_app import settle
 from tracker.db import create_db_engine, session_scope
 from tracker.departments import sync_departments
 from tracker.status import set_status
@@ -40,12 +41,7 @@ def snapshot_app(tmp_path, settings):
 
 
 async def _settle(pilot) -> None:
-    app = pilot.app
-    for _ in range(500):
-        await app.workers.wait_for_complete()
-        await pilot.pause(0)
-        if not app.busy_writing and not any(w.is_running for w in app.workers):
-            break
+    await settle(pilot)
     await pilot.pause()
 
 

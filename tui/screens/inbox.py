@@ -121,8 +121,8 @@ class InboxScreen(UpdateActions, MainScreen):
         if message.offset == 0:
             table.clear()
             self.rows.clear()
-            # The counts scan more than a page: asked for once the rows are on screen, so they never delay them.
-            self.refresh_counts()
+            # The counts scan more than a page: asked for once the rows are painted, so they never delay them.
+            self.call_after_refresh(self.refresh_counts)
         for row in message.rows:
             if row.update_id in self.rows:  # a new update arrived between two pages and shifted them
                 continue
