@@ -93,6 +93,7 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
         rows = sync_sources(session=session, specs=specs)
         validators = {name: source_validators(row) for name, row in rows.items()}
         run_ids = {name: begin_crawl_run(session=session, source=row).id for name, row in rows.items()}
+    log.debug("%d sources ready to crawl", len(specs))
 
     from crawlers.settings import scrapy_settings
     from crawlers.spiders.parse_pool import start_parse_pool
@@ -138,7 +139,7 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
 
 # After SIGINT/SIGTERM, Scrapy stops gracefully, which waits for every download in flight (up to the timeout).
 # Each source is stored in a transaction of its own, so after this grace the crawl stops at once instead.
-SHUTDOWN_GRACE = 2.0
+SHUTDOWN_GRACE = 1.0
 
 
 def _crawl_process_class() -> type:

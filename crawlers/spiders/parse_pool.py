@@ -8,6 +8,7 @@ once); where fork is not available, or for a handful of sources, parsing stays i
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,9 @@ def _worker_init() -> None:
     # Ctrl-C reaches the whole process group: the crawl process decides how to stop, workers just finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # The inherited heap (Scrapy, SQLAlchemy …) never becomes garbage here: keep the collector off it, so parsing
+    # does not pay for scanning it (and its pages stay shared with the crawl process).
+    gc.freeze()
 
 
 def _ready() -> bool:
@@ -55,8 +59,7 @@ def start_parse_pool(*, sources: int, workers: Optional[int] = None,
         before_fork()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_init)
-    # Fork every worker now, before the reactor starts threads of its own.
-    for future in [pool.submit(_ready) for _ in range(workers)]:
-        future.result()
+    # A first submit forks every worker now, before the reactor starts threads of its own.
+    pool.submit(_ready)
     log.debug("parsing in %d worker processes", workers)
     return pool
