@@ -95,3 +95,25 @@ def test_ics_parses_back(session, corpus, make_update):
     # the same data gives the same text: re-importing updates events instead of duplicating them
     assert to_ics(deadlines(session=session, person="taro", today=TODAY), lang="ja", name="kaisei: taro") == text
     assert "SUMMARY:Effective: " in to_ics(items, lang="en")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from tracker.calendar import DeadlineItem  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_title_survives_the_round_trip(title):
+    """Whatever a regulator's title holds (CJK, commas, backslashes, control characters), the .ics stays valid:
+    every line ≤ 75 octets, and a calendar reads back the title minus the control characters."""
+    item = DeadlineItem(date=dt.date(2026, 4, 1), kind="effective", update_id=7, title=title,
+                        url="https://example.jp/a?b=1,2", source="nta",
+                        changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    text = to_ics([item], lang="en")
+    assert all(len(line) <= 75 for line in text.encode("utf-8").split(b"\r\n"))
+    event = next(iter(icalendar.Calendar.from_ical(text).walk("VEVENT")))
+    cleaned = title.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = "".join(ch for ch in cleaned if ch == "\n" or (ord(ch) >= 0x20 and ord(ch) != 0x7F))
+    assert str(event["SUMMARY"]) == f"Effective: {cleaned}"
+    assert str(event["UID"]) == "update-7-effective@kaisei"
