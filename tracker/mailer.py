@@ -48,8 +48,8 @@ def _reply(code: object, text: object) -> str:
 
 def _password(smtp: SmtpSettings) -> str:
     if not smtp.password_env:
-        raise MailError(f"smtp.username is set but smtp.password_env is not: name the environment variable "
-                        f"that holds the password")
+        raise MailError("smtp.username is set but smtp.password_env is not: name the environment variable "
+                        "that holds the password")
     value = os.environ.get(smtp.password_env)
     if value is None:
         raise MailError(f"smtp.password_env: environment variable {smtp.password_env} is not set")

@@ -30,9 +30,10 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Iterator, Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -265,20 +266,17 @@ class Service:
         log.info("%s: skipped: %s", spec.name, why)
         return run
 
-    def _track(self, name: str):
-        service = self
-
-        class _Tracker:
-            def __enter__(self) -> None:
-                with service._running_cond:
-                    service._running.add(name)
-
-            def __exit__(self, *exc: object) -> None:
-                with service._running_cond:
-                    service._running.discard(name)
-                    service._running_cond.notify_all()
-
-        return _Tracker()
+    @contextmanager
+    def _track(self, name: str) -> Iterator[None]:
+        """Count ``name`` as running while inside, so a stop can wait for it."""
+        with self._running_cond:
+            self._running.add(name)
+        try:
+            yield
+        finally:
+            with self._running_cond:
+                self._running.discard(name)
+                self._running_cond.notify_all()
 
     def crawl_command(self, spec: JobSpec) -> list[str]:
         """The child process that crawls ``spec``'s sources (same database, config and sources file)."""

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from deliver_smtp import SmtpServer, closed_port, deliveries
 from tracker.config import Settings
