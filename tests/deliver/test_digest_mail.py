@@ -328,3 +328,41 @@ def test_stop_request_ends_the_run_between_messages(session, engine, team):
         deliver_digests(engine=engine, settings=mail_settings(server.port), now=NOW)
         assert len(server.recorder.messages) == 3
     assert _delivered(session) == _expected(session)
+
+
+def test_html_is_table_layout_with_inline_css_only(session, team):
+    from html.parser import HTMLParser
+
+    (digest,) = list(build_digests(session=session, settings=mail_settings(25), now=NOW, only=["yamada"]))
+    html = digest.message.get_body(("html",)).get_content()
+    assert "<style" not in html and "<link" not in html and "class=" not in html  # Gmail/Outlook keep inline only
+    assert "flex" not in html and "grid" not in html and "position:" not in html  # Outlook's Word engine ignores
+    assert 'role="presentation"' in html and 'width="640"' in html
+
+    class Balance(HTMLParser):
+        VOID = {"meta", "br", "img", "hr", "link"}
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):  # noqa: ANN001
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
+            self.stack.pop()
+
+    checker = Balance()
+    checker.feed(html)
+    assert checker.stack == []
+
+
+def test_language_falls_back_to_the_configured_one(session, team):
+    english = mail_settings(25).model_copy(update={"lang": "en"})
+    digests = {d.handle: d for d in build_digests(session=session, settings=english, now=NOW)}
+    assert digests["yamada"].lang == "en" and str(digests["yamada"].message["Subject"]).startswith("[kaisei] 3 new")
+    session.rollback()
+    digests = {d.handle: d for d in build_digests(session=session, settings=mail_settings(25), now=NOW)}
+    assert digests["yamada"].lang == "ja" and digests["smith"].lang == "en"  # no lang anywhere: Japanese
