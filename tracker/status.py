@@ -366,8 +366,7 @@ def team_summary(*, session: Session, department: Optional[str] = None,
     passed = sa.or_(Update.effective_on < today, Update.deadline_on < today)
     no_jit(session)
     # (update, label) pairs in effect, each once (a label may come from the model and a rule both).
-    tagged = (labelled_update_ids(staffed).add_columns(sa.literal_column("given.label").label("label"))
-              .distinct().subquery())
+    tagged = labelled_update_ids(staffed, with_label=True).distinct().subquery()
     totals = {label: (n, n_passed) for label, n, n_passed in session.exec(
         select(tagged.c.label, sa.func.count(), sa.func.count().filter(passed))
         .join(Update, Update.id == tagged.c.update_id).group_by(tagged.c.label)).all()}

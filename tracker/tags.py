@@ -49,11 +49,12 @@ def has_label_clause(labels: Iterable[str], *, kind: str = "department"):
     """
     from tracker.models import Update
 
-    return sa.exists(_in_effect_tags(labels, kind=kind).where(sa.literal_column("given.update_id") == Update.id))
+    query, given = _in_effect_tags(labels, kind=kind)
+    return sa.exists(query.where(given.update_id == Update.id))
 
 
 def _in_effect_tags(labels: Iterable[str], *, kind: str):
-    """SELECT given.update_id FROM tag AS given: the tags of ``labels`` that are in effect on their update."""
+    """(SELECT given.update_id FROM tag AS given …, given): the tags of ``labels`` in effect on their update."""
     labels = list(labels)
     given = sa.orm.aliased(Tag, name="given")
     # ``removed`` is correlated on ``given`` (its enclosing query): SQLAlchemy only auto-correlates one level up,
@@ -62,9 +63,10 @@ def _in_effect_tags(labels: Iterable[str], *, kind: str):
     hidden = (select(removed.id).where(removed.update_id == given.update_id, removed.kind == kind,
                                        removed.origin == "manual", removed.negated.is_(True),
                                        removed.label == given.label))
-    return (select(given.update_id).where(given.kind == kind, given.label.in_(labels))
-            .where(sa.or_(sa.and_(given.origin == "manual", given.negated.is_(False)),
-                          sa.and_(given.origin != "manual", ~sa.exists(hidden)))))
+    query = (select(given.update_id).where(given.kind == kind, given.label.in_(labels))
+             .where(sa.or_(sa.and_(given.origin == "manual", given.negated.is_(False)),
+                           sa.and_(given.origin != "manual", ~sa.exists(hidden)))))
+    return query, given
 
 
 def set_manual_tags(*, session: Session, update_id: int, add: Iterable[str] = (), remove: Iterable[str] = (),
@@ -140,11 +142,13 @@ def tag_in_effect(tag: Tag, tags: Iterable[Tag]) -> bool:
     return not any(t.origin == "manual" and t.negated and t.kind == tag.kind and t.label == tag.label for t in tags)
 
 
-def labelled_update_ids(labels: Iterable[str], *, kind: str = "department"):
+def labelled_update_ids(labels: Iterable[str], *, kind: str = "department", with_label: bool = False):
     """A SELECT of the ids of updates with any of ``labels`` in effect (same rule as ``has_label_clause``).
 
     Driven by the ``tag.label`` index, so counting a department's updates reads that department's tags only —
     use it as ``Update.id.in_(labelled_update_ids(...))`` for counts and summaries; ``has_label_clause`` is the
-    better fit for a newest-first page, which stops after the page is full.
+    better fit for a newest-first page, which stops after the page is full. ``with_label`` adds a second column,
+    ``label`` (an update then appears once per label in effect, or more when two origins give the same label).
     """
-    return _in_effect_tags(labels, kind=kind)
+    query, given = _in_effect_tags(labels, kind=kind)
+    return query.add_columns(given.label.label("label")) if with_label else query
