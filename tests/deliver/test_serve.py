@@ -286,6 +286,12 @@ def test_two_services_share_the_work_and_stop_on_sigterm(engine, db_url, session
             if r.result != "skipped":
                 by_job[r.job].append((r.started_at, r.finished_at))
         assert all(_no_overlap(spans) for spans in by_job.values()), by_job
+        # and no slot of a job's schedule was run twice (by the same or the other instance)
+        triggers = {"crawl": parse_schedule("*/3 * * * * *", "Asia/Tokyo"),
+                    "digest": parse_schedule("every 2s", "Asia/Tokyo")}
+        for job, spans in by_job.items():
+            slots = [previous_fire_time(triggers[job], start) for start, _ in spans]
+            assert len(slots) == len(set(slots)), (job, sorted(slots))
         by_source = defaultdict(list)
         for run, name in session.exec(select(CrawlRun, Source.name).join(Source)).all():
             by_source[name].append((run.started_at, run.finished_at))
