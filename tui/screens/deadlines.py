@@ -35,9 +35,9 @@ class DeadlinesScreen(UpdateActions, MainScreen):
         self.query_one("#deadlines-header", Static).update(header)
         table = self.query_one(KaiseiTable)
         table.add_column(tr("col.date"), width=10, key="date")
-        table.add_column(tr("col.kind"), width=6, key="kind")
-        table.add_column(tr("col.state"), width=8, key="state")
-        table.add_column(tr("col.title"), width=max(24, self.app.size.width - 72), key="title")
+        table.add_column(tr("col.kind"), width=4 if self.app.lang == "ja" else 5, key="kind")
+        table.add_column(tr("col.state"), width=9, key="state")  # "  studied" in English
+        table.add_column(tr("col.title"), width=max(24, self.app.size.width - 74), key="title")
         table.add_column(tr("col.source"), width=14, key="source")
         table.add_column(tr("col.overdue"), width=10, key="overdue")
         table.focus()

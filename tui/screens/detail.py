@@ -101,6 +101,8 @@ class DetailScreen(UpdateActions, Screen):
             text.append(name, style=style or "bold")
             origin = _get(tag, "origin", "")
             reason = clean(_get(tag, "reason", "") or "")
+            if reason.lower().startswith(f"{origin}:"):  # "rule: 労働" under ルール says rule twice
+                reason = reason[len(origin) + 1:].strip()
             why = app.tr(f"origin.{origin}") if origin in ("model", "rule", "manual") else clean(origin)
             if _get(tag, "negated", False):
                 why += " " + app.tr("removed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +20,7 @@ from tui.text import clean, literal
 # Rows beyond the visible ones fetched with each page, and how close to the end the cursor gets before the next.
 PAGE_MARGIN = 30
 LOAD_AHEAD = 8
-FIXED_WIDTHS = {"state": 8, "date": 10, "source": 14, "departments": 14, "dates": 25}
+FIXED_WIDTHS = {"date": 10, "source": 14, "departments": 14}
 
 
 class InboxTable(KaiseiTable):
@@ -68,12 +69,12 @@ class InboxScreen(UpdateActions, MainScreen):
     def _add_columns(self, table: InboxTable) -> None:
         tr = self.app.tr
         self.title_width = self._title_width()
-        table.add_column(tr("col.state"), width=FIXED_WIDTHS["state"], key="state")
+        table.add_column(tr("col.state"), width=self._state_width(), key="state")
         table.add_column(tr("col.date"), width=FIXED_WIDTHS["date"], key="date")
         table.add_column(tr("col.source"), width=FIXED_WIDTHS["source"], key="source")
         table.add_column(tr("col.title"), width=self.title_width, key="title")
         table.add_column(tr("col.departments"), width=FIXED_WIDTHS["departments"], key="departments")
-        table.add_column(tr("col.dates"), width=FIXED_WIDTHS["dates"], key="dates")
+        table.add_column(tr("col.dates"), width=self._dates_width(), key="dates")
 
     def on_resize(self) -> None:
         """A wider or narrower terminal: the title column takes the new width (the loaded rows are kept)."""
@@ -88,9 +89,18 @@ class InboxScreen(UpdateActions, MainScreen):
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
+    def _state_width(self) -> int:
+        """Room for "● " and the longest state name in the person's language."""
+        return 2 + max(cell_len(self.app.state_label(state)) for state in ("unread", "read", "studied", "applied"))
+
+    def _dates_width(self) -> int:
+        """Room for "施行 2027-04-01 締切 2026-12-20" (or "eff … due …"): both dates, never cut."""
+        return sum(cell_len(self.app.tr(kind)) + 12 for kind in ("effective", "deadline"))
+
     def _title_width(self) -> int:
         # Each column has one cell of padding either side; the title takes what the others leave.
-        others = sum(FIXED_WIDTHS.values()) + 2 * (len(FIXED_WIDTHS) + 1) + 2
+        others = (sum(FIXED_WIDTHS.values()) + self._state_width() + self._dates_width()
+                  + 2 * (len(FIXED_WIDTHS) + 3) + 2)
         return max(24, self.app.size.width - others)
 
     # loading
