@@ -103,11 +103,24 @@ class SourcesSpider(scrapy.Spider):
     async def _read(self, spec: SourceSpec, body: bytes, url: str, headers: Mapping[str, str]) -> Any:
         """Parsed, normalized and hashed items, from a worker process when the crawl has a pool (meanwhile the
         reactor keeps downloading)."""
+        from concurrent.futures.process import BrokenProcessPool
+
         started = time.perf_counter()
-        if self.parse_pool is None:
+        result = None
+        if self.parse_pool is not None:
+            try:
+                future = self.parse_pool.submit(read_body, spec, body, url, headers)
+            except RuntimeError as exc:  # the pool was shut down (the crawl is stopping)
+                log.debug("parser pool closed (%s): parsing in the crawl process", one_line(exc))
+                self.parse_pool = None
+            else:
+                try:
+                    result = await asyncio.wrap_future(future)
+                except BrokenProcessPool as exc:  # a worker died (out of memory?): carry on without the pool
+                    log.warning("parser workers failed (%s): parsing in the crawl process", one_line(exc))
+                    self.parse_pool = None
+        if result is None:
             result = read_body(spec, body, url, headers)
-        else:
-            result = await asyncio.wrap_future(self.parse_pool.submit(read_body, spec, body, url, headers))
         log.debug("%s: %d items read from %s in %.3f s", spec.name, len(result[0]), url,
                   time.perf_counter() - started)
         return result

@@ -168,3 +168,28 @@ def test_polite_scrapy_settings():
     assert values["HTTPCACHE_ENABLED"] is False and values["DOWNLOAD_MAXSIZE"] == 10 * 1024 * 1024
     assert values["TELNETCONSOLE_ENABLED"] is False and values["REMOTE_CONTROL_ENABLED"] is False
     assert values["DOWNLOADER_MIDDLEWARES"]["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
+
+
+def test_a_dead_parser_worker_falls_back_to_parsing_in_the_crawl_process():
+    import os
+    import signal
+    import time
+
+    from crawlers.spiders.parse_pool import start_parse_pool
+
+    pool = start_parse_pool(sources=10, workers=1)
+    assert pool is not None
+    try:
+        for _ in range(100):  # the worker was forked by the first submit
+            if pool._processes:
+                break
+            time.sleep(0.01)
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        spider = _spider(parse_pool=pool)
+        list(spider.source_requests())
+        (batch,) = _collect(spider.parse_source(_response(200, RSS, {"Content-Type": "application/rss+xml"})))
+        assert batch.errors == [] and len(batch.items) == 1
+        assert spider.parse_pool is None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
