@@ -117,6 +117,13 @@ def pg_database(base: str, name: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def drop_pg_database(base: str, name: str) -> None:
+    admin = sa.create_engine(sa.engine.make_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a PostgreSQL server URL (two scratch databases are created on it); "
@@ -134,6 +141,8 @@ def main() -> None:
                   file=sys.stderr)
             results[n] = measure(engine)
             engine.dispose()
+            if args.db:
+                drop_pg_database(args.db, f"kaisei_bench_track_{n}")
     print(f"{'call':<22}{args.small:>10,}{args.big:>12,}   ratio")
     for name in results[args.small]:
         small, big = results[args.small][name], results[args.big][name]
