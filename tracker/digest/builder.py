@@ -202,12 +202,10 @@ class DigestBuilder:
         new_ids = {r[0] for r in new_rows}
         reminders: list[DigestItem] = []
         for row in due_rows:
-            item = self._item(row, lang)
-            owed = [(w, d, n) for w, d, n in item.due if (item.update_id, reminder_kind(d)) not in reminded]
-            if row[0] in new_ids:
-                keys.extend((row[0], reminder_kind(d)) for _, d, _ in owed)  # said in the new section already
-            elif owed:
-                keys.extend((row[0], reminder_kind(d)) for _, d, _ in owed)
+            item = self._item(row)
+            owed = [reminder_kind(d) for _, d, _ in item.due if (item.update_id, reminder_kind(d)) not in reminded]
+            keys.extend((row[0], kind) for kind in owed)
+            if owed and row[0] not in new_ids:  # a new update shows its dates in the new section already
                 reminders.append(item)
         if not new_rows and not reminders:
             return None
@@ -215,7 +213,7 @@ class DigestBuilder:
         labels = effective_labels(session=session, update_ids=list(new_ids)) if new_ids else {}
         sections: dict[str, list[DigestItem]] = {k: [] for k in departments}
         for row in new_rows:
-            item = self._item(row, lang)
+            item = self._item(row)
             mine = [k for k in departments if k in labels.get(row[0], ())]
             home = mine[0] if mine else departments[0]
             item.also = [self.dept_name(k, lang) for k in sorted(labels.get(row[0], ()),
@@ -236,7 +234,7 @@ class DigestBuilder:
             sections=[DepartmentSection(k, self.dept_name(k, lang), items) for k, items in sections.items() if items],
             reminders=reminders, more=more, keys=keys)
 
-    def _item(self, row, lang: str) -> DigestItem:
+    def _item(self, row) -> DigestItem:
         update_id, title, url, published_at, fetched_at, effective_on, deadline_on, source_title, source_name = row
         shown = published_at or fetched_at
         due = []
