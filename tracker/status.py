@@ -210,6 +210,17 @@ class QueueRow:
         }
 
 
+def _queue_departments(session: Session, person: Person, department: Optional[str]) -> list[str]:
+    """The person's departments, or just ``department`` when given (none when it is not one of theirs)."""
+    deps = person_departments(session=session, person_id=person.id)
+    if department is not None:
+        from tracker.departments import get_department
+
+        get_department(session=session, key=department)
+        deps = [department] if department in deps else []
+    return deps
+
+
 def queue_filter(*, session: Session, person: Person, state: Optional[str] = None,
                  department: Optional[str] = None, source: Optional[str] = None, search: Optional[str] = None,
                  for_count: bool = False) -> list:
@@ -219,12 +230,7 @@ def queue_filter(*, session: Session, person: Person, state: Optional[str] = Non
     ``published_at`` index newest first and stop as soon as it is full. A count reads the departments' tags
     through the label index instead (``for_count``), which is cheaper when every row is wanted.
     """
-    deps = person_departments(session=session, person_id=person.id)
-    if department is not None:
-        from tracker.departments import get_department
-
-        get_department(session=session, key=department)
-        deps = [department] if department in deps else []
+    deps = _queue_departments(session, person, department)
     if not deps:
         conditions = [sa.false()]
     elif for_count:
@@ -309,8 +315,15 @@ def queue_counts(*, session: Session, person: PersonRef, department: Optional[st
     person = resolve_person(session=session, person=person)
     no_jit(session)
     filters = dict(session=session, person=person, department=department, source=source, search=search)
-    total = session.exec(select(sa.func.count()).select_from(Update)
-                         .where(*queue_filter(**filters, for_count=True))).one()
+    if source is None and not (search and search.strip()):
+        # Only the tags are needed: count the distinct updates among the departments' tags (label index),
+        # without touching the update table — about half the time of joining it on 100k updates.
+        deps = _queue_departments(session, person, department)
+        tagged = labelled_update_ids(deps).subquery()
+        total = session.exec(select(sa.func.count(sa.distinct(tagged.c.update_id)))).one() if deps else 0
+    else:
+        total = session.exec(select(sa.func.count()).select_from(Update)
+                             .where(*queue_filter(**filters, for_count=True))).one()
     by_state = session.exec(
         select(Status.state, sa.func.count()).join(Update, Update.id == Status.update_id)
         .where(Status.person_id == person.id, Status.state != "unread", *queue_filter(**filters))
