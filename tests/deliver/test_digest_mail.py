@@ -366,3 +366,21 @@ def test_language_falls_back_to_the_configured_one(session, team):
     session.rollback()
     digests = {d.handle: d for d in build_digests(session=session, settings=mail_settings(25), now=NOW)}
     assert digests["yamada"].lang == "ja" and digests["smith"].lang == "en"  # no lang anywhere: Japanese
+
+
+def test_a_recording_failure_stops_the_run_with_one_line(session, engine, team):
+    import sqlalchemy as sa
+
+    from tracker.errors import DatabaseError
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a trigger that fails inserts is simplest on SQLite; the path is the same on PostgreSQL")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TRIGGER refuse BEFORE INSERT ON digestdelivery "
+                             "BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+    with SmtpServer() as server:
+        with pytest.raises(DatabaseError) as caught:
+            deliver_digests(engine=engine, settings=mail_settings(server.port), now=NOW)
+        assert len(server.recorder.messages) == 1  # no further mail once one could not be recorded
+    line = str(caught.value)
+    assert "\n" not in line and "accepted by the SMTP server but could not be recorded (disk full)" in line

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.builder import Digest, build_digests, record_delivery
-from tracker.errors import KaiseiError, MailError
+from tracker.errors import DatabaseError, KaiseiError, MailError
 from tracker.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -87,13 +88,20 @@ def deliver_digests(*, engine: Engine, settings: Settings, now: Optional[dt.date
 
         def accepted(msg) -> None:
             digest = pending.pop(str(msg["Message-ID"]))
-            record_delivery(session=session, digest=digest, sent_at=utcnow())
+            try:
+                record_delivery(session=session, digest=digest, sent_at=utcnow())
+            except sa.exc.SQLAlchemyError as exc:
+                raise DatabaseError(f"the digest to {digest.handle} was accepted by the SMTP server but could not "
+                                    f"be recorded ({_first_line(exc)}); it may be sent again") from exc
             report.sent.append((digest.handle, digest.new_count, digest.reminder_count))
             log.info("digest: sent to %s (%d new, %d reminders)", digest.handle, digest.new_count,
                      digest.reminder_count)
 
         try:
             result = send_messages(messages(), smtp=settings.smtp, on_accepted=accepted, should_stop=should_stop)
+        except sa.exc.SQLAlchemyError as exc:  # while building a digest: nothing of it was sent
+            raise DatabaseError(f"digest: database error: {_first_line(exc)}; "
+                                f"{len(report.sent)} digest(s) sent and recorded before it") from exc
         except SmtpUnavailable as exc:
             partial = getattr(exc, "result", None)
             report.refused = list(partial.refused) if partial else []
@@ -105,6 +113,11 @@ def deliver_digests(*, engine: Engine, settings: Settings, now: Optional[dt.date
     if not report.ok:
         raise DigestNotSent(report)
     return report
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class DigestNotSent(MailError):
