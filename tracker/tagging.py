@@ -21,9 +21,21 @@ log = logging.getLogger(__name__)
 BATCH = 200
 
 
+# How much of the summary the classifier reads: titles and lead sentences carry the departments, while long bodies
+# are mostly boilerplate that would dilute a bag-of-words score. Dates are looked for in the whole text.
+SUMMARY_CHARS = 400
+BODY_CHARS_FOR_DATES = 20_000
+
+
 def update_text(update: Update) -> str:
-    """The text the tagger reads: title, summary and body."""
-    return "\n".join(part for part in (update.title, update.summary, update.body) if part)
+    """The text the classifier reads: the title and the start of the summary (or of the body when no summary)."""
+    lead = (update.summary or update.body or "")[:SUMMARY_CHARS]
+    return "\n".join(part for part in (update.title, lead) if part)
+
+
+def update_full_text(update: Update) -> str:
+    """The text dates are extracted from: title, summary and body."""
+    return "\n".join(part for part in (update.title, update.summary, (update.body or "")[:BODY_CHARS_FOR_DATES]) if part)
 
 
 def _published_date(update: Update) -> Optional[dt.date]:
@@ -45,6 +57,7 @@ def tag_updates(*, session: Session, updates: list[Update]) -> None:
     if not updates:
         return
     from tracker.tagger import get_tagger
+    from tracker.tagger.dates import extract_dates
 
     tagger = get_tagger(configured_departments(session=session))
     for start in range(0, len(updates), BATCH):
@@ -54,6 +67,9 @@ def tag_updates(*, session: Session, updates: list[Update]) -> None:
                 session.add(update)
         session.flush()
         results = tagger.tag_many([update_text(u) for u in chunk], published=[_published_date(u) for u in chunk])
+        for update, result in zip(chunk, results):
+            result.effective_on, result.deadline_on = extract_dates(update_full_text(update),
+                                                                    published=_published_date(update))
         ids = [u.id for u in chunk]
         session.execute(sa.delete(Tag).where(Tag.update_id.in_(ids), Tag.origin.in_(("model", "rule"))))
         now = utcnow()

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from tracker.dates import MONTHS_EN, find_dates, normalize
+import calendar
+
+from tracker.dates import ERAS, MONTHS_EN, era_year, find_dates, normalize
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ class DateMention:
 
 
 _YEARLESS_JA = re.compile(r"(?<![\d年./\-])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+# 「7月末日」「令和8年3月末」: the last day of the month.
+_MONTH_END = re.compile(
+    rf"(?:(?P<era>{'|'.join(ERAS)})\s*(?P<eyear>元|\d{{1,2}})\s*年|(?P<year>\d{{4}})\s*年)?\s*(?<!\d)(?P<month>\d{{1,2}})\s*月\s*末日?"
+)
 _YEARLESS_EN = re.compile(
     r"\b(?:(?P<day1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month1>[A-Za-z]{3,9})|(?P<month2>[A-Za-z]{3,9})\s+(?P<day2>\d{1,2})"
     r"(?:st|nd|rd|th)?)\b(?!,?\s+\d{4})"
@@ -40,7 +46,7 @@ _RANGE_SEP = re.compile(r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{
 # Effective: a cue just after the date (「4月1日から施行」) or just before it (「施行日：2026年1月1日」).
 _EFFECTIVE_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:以後|以降)?(?:に|から|より|付け?で?|を)?\s*"
-    r"(?:[^。\n]{0,12}?)(?:施行|適用|始まり|始まる|運用開始|義務化|効力|開始する(?:事業)?年度|改定され|引き上げ|変わり)"
+    r"(?:[^。\n]{0,12}?)(?:施行|適用|始まり|始まる|運用開始|義務化|義務と?なり|効力|開始する(?:事業)?年度|改定され|引き上げ|変わり|変更に?なり|変更されます)"
 )
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:施行日|施行期日|施行予定日|適用日|適用開始日|適用開始|効力発生日|運用開始日|開始日)\s*(?:は|:|：)?\s*"
@@ -122,6 +128,22 @@ def find_mentions(text: str, *, published: Optional[dt.date] = None) -> tuple[st
                               anchor=anchor_before(m.start()), published=published)
         if value is not None:
             mentions.append(DateMention(m.start(), m.end(), value, yearless=True))
+            taken.append((m.start(), m.end()))
+    for m in _MONTH_END.finditer(norm):
+        if not free(m.start(), m.end()):
+            continue
+        month = int(m.group("month"))
+        if not 1 <= month <= 12:
+            continue
+        year = (era_year(m.group("era"), m.group("eyear")) if m.group("era") else
+                int(m.group("year")) if m.group("year") else None)
+        if year is not None:
+            value: Optional[dt.date] = dt.date(year, month, calendar.monthrange(year, month)[1])
+        else:
+            last = calendar.monthrange((published or dt.date(2000, 1, 1)).year, month)[1]
+            value = _resolve_year(month, last, anchor=anchor_before(m.start()), published=published)
+        if value is not None:
+            mentions.append(DateMention(m.start(), m.end(), value, yearless=year is None))
             taken.append((m.start(), m.end()))
     for m in _YEARLESS_EN.finditer(norm):
         month_name = (m.group("month1") or m.group("month2") or "").lower()

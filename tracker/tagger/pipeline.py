@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -120,6 +122,10 @@ class Tagger:
     def relevance_threshold(self) -> float:
         return float(self.thresholds.get("relevant", DEFAULT_RELEVANCE_THRESHOLD))
 
+    @property
+    def relevance_rule_threshold(self) -> float:
+        return float(self.thresholds.get("relevant_rule", self.relevance_threshold))
+
     def threshold(self, label: str, *, rule: bool) -> float:
         table = self.thresholds.get("rule" if rule else "model", {})
         default = DEFAULT_RULE_THRESHOLD if rule else DEFAULT_MODEL_THRESHOLD
@@ -134,40 +140,57 @@ class Tagger:
         """Tag many texts with ``nlp.pipe``, in the order given."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         published = list(published) if published is not None else [None] * len(texts)
-        results: list[Optional[TagResult]] = [None] * len(texts)
-        by_lang: dict[str, list[int]] = {lang: [] for lang in LANGS}
-        for i, text in enumerate(texts):
-            by_lang[detect_language(text)].append(i)
-        for lang, indexes in by_lang.items():
-            if not indexes:
-                continue
+        results: list[TagResult] = [TagResult(language=detect_language(t)) for t in texts]
+        for lang, indexes, docs in self._docs(texts, batch_size):
             state = self._langs[lang]
-            docs = state.nlp.pipe((_clip(texts[i]) for i in indexes), batch_size=batch_size)
             for i, doc in zip(indexes, docs):
                 results[i] = self._decide(doc, state, lang, texts[i], published[i])
-        return [r for r in results if r is not None]
+        return results
 
-    def iter_tag(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterable[tuple[str, TagResult]]:
+    def _docs(self, texts: Sequence[str], batch_size: int):
+        """(lang, indexes, docs) per language; blank texts are left out (an empty doc has nothing to score)."""
+        by_lang: dict[str, list[int]] = {lang: [] for lang in LANGS}
+        for i, text in enumerate(texts):
+            if text.strip():
+                by_lang[detect_language(text)].append(i)
+        for lang, indexes in by_lang.items():
+            if indexes:
+                yield lang, indexes, self._pipe(self._langs[lang].nlp, [_clip(texts[i]) for i in indexes], batch_size)
+
+    @staticmethod
+    def _pipe(nlp, texts: list[str], batch_size: int) -> list:
+        try:
+            return list(nlp.pipe(texts, batch_size=batch_size))
+        except (IndexError, ValueError) as exc:
+            # One odd text must not cost the batch: redo it one by one, an unreadable text scores nothing.
+            log.warning("tagger batch failed (%s); tagging its %d texts one by one", exc, len(texts))
+            docs = []
+            for text in texts:
+                try:
+                    docs.append(nlp(text))
+                except (IndexError, ValueError):
+                    log.warning("tagger could not read a text of %d characters", len(text))
+                    docs.append(nlp.make_doc(""))
+            return docs
+
+    def iter_tag(self, texts: Iterable[str], *, batch_size: int = 256,
+                 published: Optional[dt.date] = None) -> Iterable[tuple[str, TagResult]]:
         """Stream (text, result) pairs, holding at most ``batch_size`` texts at a time (``kaisei tag``)."""
         batch: list[str] = []
         for text in texts:
             batch.append(text)
             if len(batch) >= batch_size:
-                yield from zip(batch, self.tag_many(batch, batch_size=batch_size))
+                yield from zip(batch, self.tag_many(batch, batch_size=batch_size, published=[published] * len(batch)))
                 batch = []
         if batch:
-            yield from zip(batch, self.tag_many(batch, batch_size=batch_size))
+            yield from zip(batch, self.tag_many(batch, batch_size=batch_size, published=[published] * len(batch)))
 
     def scores(self, texts: Sequence[str], *, batch_size: int = 256) -> list[tuple[dict[str, float], dict[str, list[str]]]]:
         """Raw model scores and rule hits per label (for threshold tuning and evaluation)."""
-        out: list = [None] * len(texts)
-        by_lang: dict[str, list[int]] = {lang: [] for lang in LANGS}
-        for i, text in enumerate(texts):
-            by_lang[detect_language(text)].append(i)
-        for lang, indexes in by_lang.items():
-            state = self._langs[lang]
-            for i, doc in zip(indexes, state.nlp.pipe((_clip(texts[i]) for i in indexes), batch_size=batch_size)):
-                out[i] = (dict(doc.cats), _hits_by_label(doc, state))
+        out: list = [({}, {}) for _ in texts]
+        for lang, indexes, docs in self._docs(texts, batch_size):
+            for i, doc in zip(indexes, docs):
+                out[i] = (dict(doc.cats), _hits_by_label(doc, self._langs[lang]))
         return out
 
     def decide(self, cats: dict[str, float], hits: dict[str, list[str]], *, has_model: bool = True,
@@ -193,7 +216,9 @@ class Tagger:
         departments = [d for d in self.departments if d in passed]
         if has_model and RELEVANT in cats:
             relevant = float(cats[RELEVANT])
-            if relevant < self.relevance_threshold:
+            # A law or procedure named by the topic lexicons is evidence of relevance: its gate may be lower.
+            topic_hit = any(label in TOPICS for label in hits)
+            if relevant < (self.relevance_rule_threshold if topic_hit else self.relevance_threshold):
                 departments = []
             elif not departments:
                 known = [d for d in self.departments if d in DEPARTMENTS]
@@ -217,9 +242,19 @@ class Tagger:
         return result
 
 
+_SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+def model_text(text: str) -> str:
+    """What the model and the lexicons read: NFKC, every run of digits as 0 (dates and 第N回 say nothing about
+    departments), whitespace runs as one space."""
+    return _SPACE.sub(" ", _DIGITS.sub("0", unicodedata.normalize("NFKC", text))).strip()
+
+
 def _clip(text: str, limit: int = 4000) -> str:
     # Headlines and lead paragraphs carry the labels; a huge body would only slow the tokenizer down.
-    return text[:limit]
+    return model_text(text[:limit])
 
 
 def _hits_by_label(doc, state: _Lang) -> dict[str, list[str]]:

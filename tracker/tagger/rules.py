@@ -144,10 +144,13 @@ def build_matcher(nlp, lang: str):
     """A spaCy PhraseMatcher over ``nlp``'s vocab with one match id per phrase (case-insensitive in English)."""
     from spacy.matcher import PhraseMatcher
 
+    from tracker.tagger.pipeline import model_text
+
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER" if lang == "en" else "ORTH")
     table = lexicon(lang)
     for phrase in table:
-        pattern = nlp.make_doc(phrase.lower() if lang == "en" else phrase)
+        # Patterns are read the way texts are (tracker.tagger.pipeline.model_text: NFKC, digits as 0).
+        pattern = nlp.make_doc(model_text(phrase.lower() if lang == "en" else phrase))
         matcher.add(phrase, [pattern])
     return matcher, table
 

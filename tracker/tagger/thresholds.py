@@ -67,3 +67,43 @@ def tune_relevance(tagger, scored: list[tuple[dict[str, float], dict[str, list[s
         if key[:2] >= best[:2]:
             best = key
     return best[2]
+
+
+def _department_f1(tagger, scored, gold_departments) -> tuple[float, float]:
+    tp = fp = fn = right = 0
+    for (cats, hits), gold in zip(scored, gold_departments):
+        pred = set(tagger.decide(cats, hits).departments)
+        want = set(gold)
+        tp, fp, fn = tp + len(pred & want), fp + len(pred - want), fn + len(want - pred)
+        right += bool(pred) == bool(want)
+    return _f1(tp, fp, fn), right / max(len(scored), 1)
+
+
+def refine_departments(tagger, scored, gold_departments, *, rounds: int = 2) -> dict[str, Any]:
+    """Coordinate ascent on the department thresholds and the relevance gate together, scored by department
+    micro-F1 of the full decision (gate, rules, fallback) — the per-label tuning sees each label alone."""
+    coarse = [round(0.05 * i, 2) for i in range(1, 20)]
+    th = tagger.thresholds
+    best = _department_f1(tagger, scored, gold_departments)
+    for _ in range(rounds):
+        for label in DEPARTMENTS:
+            for t_model in coarse:
+                for t_rule in [0.0] + [t for t in coarse if t <= t_model]:
+                    old = th["model"][label], th["rule"][label]
+                    th["model"][label], th["rule"][label] = t_model, t_rule
+                    score = _department_f1(tagger, scored, gold_departments)
+                    if score > best:
+                        best = score
+                    else:
+                        th["model"][label], th["rule"][label] = old
+        th.setdefault("relevant_rule", th["relevant"])
+        for key in ("relevant", "relevant_rule"):
+            for gate in [0.0] + coarse:
+                old_gate = th[key]
+                th[key] = gate
+                score = _department_f1(tagger, scored, gold_departments)
+                if score > best:
+                    best = score
+                else:
+                    th[key] = old_gate
+    return th

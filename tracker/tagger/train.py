@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from tracker.tagger.evaluate import CORPUS_DIR, evaluate, format_report, load_split
 from tracker.tagger.labels import DEPARTMENTS, TOPICS
-from tracker.tagger.pipeline import RELEVANT
+from tracker.tagger.pipeline import RELEVANT, model_text
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def to_docbin(nlp, records: list[dict[str, Any]], path: Path) -> int:
     from spacy.tokens import DocBin
 
     db = DocBin()
-    for record, doc in zip(records, nlp.pipe(r["text"] for r in records)):
+    for record, doc in zip(records, nlp.pipe(model_text(r["text"]) for r in records)):
         gold = set(record["departments"]) | set(record["topics"])
         doc.cats = {label: float(label in gold) for label in (*DEPARTMENTS, *TOPICS)}
         doc.cats[RELEVANT] = float(bool(record["departments"]))
@@ -56,7 +56,8 @@ def to_docbin(nlp, records: list[dict[str, Any]], path: Path) -> int:
     return len(records)
 
 
-def train_language(lang: str, train: list[dict], dev: list[dict], work: Path, out: Path) -> float:
+def train_language(lang: str, train: list[dict], dev: list[dict], work: Path, out: Path,
+                   overrides: Optional[dict[str, Any]] = None, config_dir: Path = CONFIG_DIR) -> float:
     """Train one language's pipeline into ``out``; returns seconds taken."""
     import spacy
     from spacy.cli.train import train as spacy_train
@@ -67,8 +68,8 @@ def train_language(lang: str, train: list[dict], dev: list[dict], work: Path, ou
     to_docbin(blank, train, train_path)
     to_docbin(blank, dev, dev_path)
     output = work / f"{lang}-output"
-    spacy_train(CONFIG_DIR / f"{lang}.cfg", output, use_gpu=-1,
-                overrides={"paths.train": str(train_path), "paths.dev": str(dev_path)})
+    spacy_train(config_dir / f"{lang}.cfg", output, use_gpu=-1,
+                overrides={"paths.train": str(train_path), "paths.dev": str(dev_path), **(overrides or {})})
     # model-last: the epoch count is fixed in the config, and thresholds are tuned afterwards on the same dev split.
     if out.exists():
         shutil.rmtree(out)
@@ -80,9 +81,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Train the tagger's spaCy pipelines from the frozen corpus splits.")
     parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where the model is written")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--configs", type=Path, default=CONFIG_DIR, help="folder of <lang>.cfg files (experiments)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a config value, e.g. components.textcat.model.ngram_size=1 (experiments)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value) if value[:1] in "0123456789-[{tfn\"" else value
     manifest = check_manifest()
     splits = {name: load_split(name) for name in ("train", "dev", "test")}
     holdout_path = CORPUS_DIR / "holdout.jsonl"
@@ -98,10 +106,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             train = [r for r in splits["train"] if r["lang"] == lang]
             dev = [r for r in splits["dev"] if r["lang"] == lang]
             log.info("training %s on %d texts (dev %d)", lang, len(train), len(dev))
-            timings[lang] = round(train_language(lang, train, dev, work, out / lang), 1)
+            timings[lang] = round(train_language(lang, train, dev, work, out / lang, overrides, args.configs), 1)
 
     from tracker.tagger.pipeline import Tagger
-    from tracker.tagger.thresholds import tune, tune_relevance
+    from tracker.tagger.thresholds import refine_departments, tune, tune_relevance
 
     corpus_hash = hashlib.sha256(json.dumps(manifest["splits"], sort_keys=True).encode()).hexdigest()[:10]
     meta = {"version": f"{dt.date.today():%Y.%m.%d}-{corpus_hash}", "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(),
@@ -119,6 +127,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     thresholds = tune(scored, gold)
     tagger.thresholds = thresholds
     thresholds["relevant"] = tune_relevance(tagger, scored, [r["departments"] for r in dev])
+    thresholds = refine_departments(tagger, scored, [r["departments"] for r in dev])
     thresholds_path.write_text(json.dumps(thresholds, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tagger = Tagger(out)
     metrics: dict[str, Any] = {}

@@ -175,6 +175,23 @@ class Generator:
         for group, kind, subject, deps, topics, agencies in entries:
             for _ in range(variants):
                 self._relevant_one(lang, bank, group, kind, subject, deps, topics, agencies)
+        for key, actions in getattr(bank, "ENFORCEMENT", {}).items():
+            topic, _, dep_part = key.partition("@")
+            for i, action in enumerate(actions):
+                for _ in range(variants):
+                    self._enforcement_one(bank, f"{lang}:{topic}:e{i}", action, sorted(dep_part.split("+")), [topic])
+
+    def _enforcement_one(self, bank, group, action, deps, topics) -> None:
+        rng = self.rng
+        pub = self._pub()
+        agency = rng.choice(["個人情報保護委員会", "公正取引委員会", "消費者庁", "中小企業庁", "厚生労働省", "東京労働局",
+                             "大阪労働局", "公取委", "PPC"])
+        slots = {**self._slots("ja", bank, agency, pub), "m": action, "company": rng.choice(bank.COMPANIES)}
+        parts = [_fill(rng.choice(bank.ENFORCEMENT_FRAMES), slots)]
+        if rng.random() < 0.4:
+            parts.append(_fill(rng.choice(bank.RELEVANT_LEADS), slots))
+        self._add(text=self._join(parts, "ja"), lang="ja", deps=deps, topics=topics, eff=None, dl=None, pub=pub,
+                  group=group, category="relevant")
 
     def _relevant_one(self, lang, bank, group, kind, subject, deps, topics, agencies) -> None:
         rng = self.rng
@@ -193,6 +210,8 @@ class Generator:
             frame = rng.choice(bank.MATTER_FRAMES)
         if "{date}" in frame and ("施行" in frame or "適用" in frame or "from {date}" in frame):
             slots["date"], eff = eff_text, eff_date
+        elif "{date}" in frame and "期限" in frame:
+            slots["date"], dl = format_ja(dl_date, rng, allow_yearless=False)[0], dl_date
         head = _fill(frame, {**slots, "m": subject, "law": subject})
         if lang == "ja" and rng.random() < 0.15:
             head = rng.choice(["【", "■", "◆", "（お知らせ）", "[報道発表] ", "新着："]) + head if rng.random() < 0.5 else f"{agency}　{head}"
@@ -201,13 +220,13 @@ class Generator:
         if shape > 0.40:
             lead = _fill(rng.choice(bank.RELEVANT_LEADS), {**slots, "m": subject})
             parts.append(lead)
-        if shape > 0.65:
+        if shape > 0.55:
             extra = []
             if rng.random() < 0.45:
                 e_text = eff_text if lang == "ja" else format_en(eff_date, rng)
                 extra.append(_fill(rng.choice(bank.EFFECTIVE_SENTENCES), {"eff": e_text}))
                 eff = eff_date
-            if ("意見募集" in head or "Consultation" in head or rng.random() < 0.25):
+            if ("意見募集" in head or "Consultation" in head or rng.random() < 0.35):
                 if lang == "ja":
                     start_text = format_ja(pub, rng, allow_yearless=False)[0]
                     dl_text, _ = format_ja(dl_date, rng)
@@ -220,6 +239,8 @@ class Generator:
                 extra.append(_fill(rng.choice(bank.CLOSING_SENTENCES), slots))
             rng.shuffle(extra)
             parts.extend(extra)
+        if rng.random() < 0.3:
+            parts.append(_fill(rng.choice(bank.SHARED_SENTENCES), slots))
         self._add(text=self._join(parts, lang), lang=lang, deps=deps, topics=topics, eff=eff, dl=dl, pub=pub,
                   group=group, category="relevant")
 
@@ -234,6 +255,8 @@ class Generator:
                     agency = rng.choice(block["agencies"])
                     slots = self._slots(lang, bank, agency, pub)
                     head = _fill(pattern, slots)
+                    if lang == "ja" and rng.random() < 0.08:  # list pages sometimes show the subject alone
+                        head = head.removesuffix("について").removesuffix("のお知らせ")
                     parts = [head]
                     dl = None
                     leads = [lead.split(":", 1)[1] if _lead_category(lead) else lead for lead in bank.NONE_LEADS
@@ -244,6 +267,8 @@ class Generator:
                             dl = pub + dt.timedelta(days=rng.randint(10, 40))
                             slots["dl"] = format_ja(dl, rng, allow_yearless=False)[0] if lang == "ja" else format_en(dl, rng)
                         parts.append(_fill(lead_template, slots))
+                    if rng.random() < 0.3:
+                        parts.append(_fill(rng.choice(bank.SHARED_SENTENCES), slots))
                     self._add(text=self._join(parts, lang), lang=lang, deps=[], topics=[], eff=None, dl=dl, pub=pub,
                               group=f"{lang}:none:{category}:{i}", category=category)
 
@@ -259,7 +284,7 @@ def generate(seed: int = SEED) -> list[dict[str, Any]]:
     gen = Generator(seed)
     gen.relevant("ja", variants=3)
     gen.none("ja", variants=24)
-    gen.relevant("en", variants=2)
+    gen.relevant("en", variants=3)
     gen.none("en", variants=16)
     for i, record in enumerate(gen.records):
         record["id"] = f"g{i:05d}"

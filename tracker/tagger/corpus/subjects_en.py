@@ -75,7 +75,8 @@ RELEVANT: dict[str, dict[str, list[str]]] = {
     "wages": {
         "agencies": ["Department for Business and Trade", "Low Pay Commission", "HMRC"],
         "matters": ["National Minimum Wage and National Living Wage rates", "naming employers who underpaid minimum wage",
-                    "gender pay gap reporting", "tips and gratuities legislation", "pay transparency guidance"],
+                    "gender pay gap reporting", "tips and gratuities legislation", "pay transparency guidance",
+                    "National Living Wage increase", "minimum wage rates for apprentices", "salary sacrifice and minimum wage"],
     },
     "privacy": {
         "agencies": ["Information Commissioner's Office", "ICO", "Personal Information Protection Commission",
@@ -83,13 +84,16 @@ RELEVANT: dict[str, dict[str, list[str]]] = {
         "matters": ["data protection complaints handling for organisations", "ICO fines a company for a data breach",
                     "guidance on employment records and data protection@legal+hr",
                     "Data (Use and Access) Act", "international data transfer agreement", "subject access requests guidance",
-                    "monitoring workers: data protection guidance@legal+hr"],
+                    "monitoring workers: data protection guidance@legal+hr", "ICO reprimand for a data breach at a retailer",
+                    "ICO enforcement notice on cookie consent@legal+it", "privacy notices for staff@legal+hr"],
     },
     "cybersecurity": {
         "agencies": ["National Cyber Security Centre", "NCSC", "Department for Science, Innovation and Technology"],
         "matters": ["Cyber Essentials requirements update", "ransomware guidance for organisations",
                     "vulnerability in widely used VPN products", "Cyber Security and Resilience Bill",
-                    "software security code of practice", "phishing campaign targeting businesses"],
+                    "software security code of practice", "phishing campaign targeting businesses",
+                    "NCSC alert on exploited firewall vulnerabilities", "ransomware attacks on retailers: mitigations",
+                    "Cyber Assessment Framework update"],
     },
     "e_government": {
         "agencies": ["HMRC", "Companies House", "Government Digital Service", "Digital Agency"],
@@ -125,6 +129,8 @@ MATTER_FRAMES = [
     "{agency} publishes {m}", "Changes to {m}", "Policy paper: {m}", "{m} - what businesses need to know",
     "New rules on {m} from {date}", "Check {m}", "Update on {m}", "Press release: {m}", "{m}: updated guidance",
     "Notice: {m}", "{agency} announces {m}",
+    "{m} comes into force", "{m}: what employers need to do", "{m} - roadmap published", "{agency} confirms {m}",
+    "{m}: new duties for businesses", "Reminder: {m}", "{agency} issues guidance on {m}", "{m} from April",
 ]
 RELEVANT_LEADS = [
     "The {agency} has published {m}.", "This guidance explains {m} for organisations.",
@@ -167,7 +173,8 @@ NONE_CATEGORIES: dict[str, dict[str, list[str]]] = {
         "agencies": ["HMRC", "Department for Work and Pensions", "Financial Conduct Authority"],
         "patterns": ["Self Assessment: file your tax return for individuals", "Check your State Pension forecast", "Child Benefit payments",
                      "Claim Marriage Allowance", "Help to Save for people on Universal Credit", "Tax-free childcare for parents",
-                     "Winter Fuel Payment eligibility", "Cost of living support for households", "ISA allowance for savers",
+                     "Winter Fuel Payment eligibility", "Cost of living support for households", "ISA allowance for savers", "Child Benefit High Income Charge for parents", "State Pension age review",
+                     "Universal Credit payments for claimants", "Personal tax account: check your tax code", "Student loan repayments for graduates",
                      "Scam warning: fake {agency} text messages"],
     },
     "disaster_citizens": {
@@ -195,5 +202,7 @@ NONE_WORDS = ["tax", "pensions", "data", "employment", "digital", "trade", "AI",
 PLACES = ["Yorkshire", "Cumbria", "Cornwall", "Leeds", "Glasgow", "Cardiff", "Belfast", "Newcastle"]
 COUNTRIES = ["Japan", "India", "Canada", "Australia", "Singapore", "the EU", "South Korea", "Brazil"]
 BANKS = ["a retail bank", "an investment firm", "a payments firm", "an insurer"]
-NONE_LEADS = ["This page sets out the details.", "Read the full document on GOV.UK.", "council,minister,international:The meeting took place on {meet}.",
+NONE_LEADS = ["council,minister,international:The meeting took place on {meet}.",
               "The figures were published on {pub}.", "recruitment:Applications close on {dl}.", "procurement:Tenders must be submitted by {dl}."]
+SHARED_SENTENCES = ["Read the full document on GOV.UK.", "Published {pub}.", "This page sets out the details.",
+                    "Contact the {agency} press office for more information.", "Last updated {pub}."]
