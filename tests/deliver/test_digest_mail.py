@@ -338,6 +338,7 @@ def test_html_is_table_layout_with_inline_css_only(session, team):
     assert "<style" not in html and "<link" not in html and "class=" not in html  # Gmail/Outlook keep inline only
     assert "flex" not in html and "grid" not in html and "position:" not in html  # Outlook's Word engine ignores
     assert 'role="presentation"' in html and 'width="640"' in html
+    assert "font-family:'Hiragino Kaku Gothic ProN'" in html  # our own CSS is not entity-escaped
 
     class Balance(HTMLParser):
         VOID = {"meta", "br", "img", "hr", "link"}
