@@ -422,12 +422,13 @@ async def test_a_failure_shows_one_error_modal(settings, engine, world):
         assert state_of(engine, "hanako", world["mhlw/1"]) == ("read", None)
 
 
-async def test_inbox_loads_pages_as_the_cursor_moves(settings, engine, world):
+async def test_inbox_and_deadlines_load_rows_as_the_cursor_moves(settings, engine, world):
     with session_scope(engine) as session:
         source = session.exec(select(Source).where(Source.name == "nta")).one()
         base = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
         updates = [Update(source_id=source.id, url=f"https://nta.example.jp/bulk/{i}", title=f"通達 {i}",
-                          published_at=base + dt.timedelta(minutes=i)) for i in range(250)]
+                          published_at=base + dt.timedelta(minutes=i),
+                          deadline_on=TODAY - dt.timedelta(days=1 + i)) for i in range(250)]
         session.add_all(updates)
         session.flush()
         session.add_all(Tag(update_id=u.id, kind="department", label="accounting", origin="rule") for u in updates)
@@ -450,6 +451,20 @@ async def test_inbox_loads_pages_as_the_cursor_moves(settings, engine, world):
         assert len(screen.rows) == 255 and screen.exhausted
         ids = inbox_ids(app)
         assert len(ids) == len(set(ids)) == 255
+
+        # Deadlines: 250 passed deadlines not applied, added to the table as the cursor goes down.
+        await pilot.press("tab")
+        await settle(pilot)
+        deadlines = app.screen
+        assert isinstance(deadlines, DeadlinesScreen)
+        assert deadlines.total == 253 and len(deadlines.items) < 253
+        table = deadlines.query_one("#deadlines-table")
+        for _ in range(10):
+            if not deadlines.pending:
+                break
+            table.move_cursor(row=table.row_count - 1)
+            await settle(pilot)
+        assert len(deadlines.items) == table.row_count == 253
 
 
 def test_tui_issues_no_sql():

@@ -25,6 +25,9 @@ class Target:
     departments: list[str] = field(default_factory=list)
 
 
+NEAR_END_ROWS = 8
+
+
 class KaiseiTable(DataTable):
     """A row-cursor table whose enter opens the detail (shown in the footer in the person's language)."""
 
@@ -37,6 +40,13 @@ class KaiseiTable(DataTable):
 
     def on_mount(self) -> None:
         localize(self, self.app.lang)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # Scrolled (wheel, page keys) near the last row: a screen that loads lazily adds the next rows.
+        super().watch_scroll_y(old_value, new_value)
+        near_end = getattr(self.screen, "table_near_end", None)
+        if near_end is not None and self.row_count and new_value >= self.max_scroll_y - NEAR_END_ROWS:
+            near_end()
 
     def selected_key(self) -> Optional[str]:
         if self.row_count == 0:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 from tui import messages
 from tui.bindings import key
 from tui.screens.base import UPDATE_KEYS, KaiseiTable, MainScreen, Target, UpdateActions, state_cell, title_cell
+from tui.screens.inbox import LOAD_AHEAD, PAGE_MARGIN
 from tui.text import literal
 
 
@@ -20,7 +21,9 @@ class DeadlinesScreen(UpdateActions, MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[str, object] = {}
+        self.items: dict[str, object] = {}  # row key → DeadlineItem, for the rows in the table
+        self.pending: list = []  # loaded items not yet in the table
+        self.total = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="deadlines-header", classes="screen-header")
@@ -30,9 +33,7 @@ class DeadlinesScreen(UpdateActions, MainScreen):
 
     def on_mount(self) -> None:
         tr = self.app.tr
-        header = Text(tr("screen.deadlines"), style="bold")
-        header.append(f"  {self.app.person_label()}  {self.app.store.today().isoformat()}", style="dim")
-        self.query_one("#deadlines-header", Static).update(header)
+        self._show_header()
         table = self.query_one(KaiseiTable)
         table.add_column(tr("col.date"), width=10, key="date")
         table.add_column(tr("col.kind"), width=4 if self.app.lang == "ja" else 5, key="kind")
@@ -40,8 +41,7 @@ class DeadlinesScreen(UpdateActions, MainScreen):
         table.add_column(tr("col.title"), width=max(24, self.app.size.width - 74), key="title")
         table.add_column(tr("col.source"), width=14, key="source")
         table.add_column(tr("col.overdue"), width=10, key="overdue")
-        table.focus()
-        self.action_reload()
+        table.focus()  # the rows come with ScreenResume, sent when the screen is first shown too
 
     def action_reload(self) -> None:
         self.app.load_deadlines(self)
@@ -57,9 +57,24 @@ class DeadlinesScreen(UpdateActions, MainScreen):
         cursor = table.cursor_row
         table.clear()
         self.items.clear()
+        self.pending = list(message.rows)
+        self.total = len(self.pending)
+        # A long list (years of passed dates) is added to the table as the cursor nears its end: the cost of
+        # showing the screen grows with what is on screen, not with the list.
+        self.add_more(max(cursor + 1, self.app.size.height + PAGE_MARGIN))
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        empty = self.query_one("#deadlines-empty", Static)
+        empty.update(self.app.tr("empty.deadlines"))
+        empty.set_class(table.row_count > 0, "hidden")
+        self._show_header()
+
+    def add_more(self, count: int) -> None:
+        table = self.query_one(KaiseiTable)
         today = self.app.store.today()
         tr = self.app.tr
-        for item in message.rows:
+        batch, self.pending = self.pending[:count], self.pending[count:]
+        for item in batch:
             row_key = f"{item.update_id}:{item.kind}"
             self.items[row_key] = item
             overdue = item.overdue(today)
@@ -68,11 +83,22 @@ class DeadlinesScreen(UpdateActions, MainScreen):
                           state_cell(self.app, item.state), title_cell(item.title, item.state),
                           literal(item.source_title or item.source),
                           Text(tr("overdue"), style="bold red") if overdue else Text(""), key=row_key)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
-        empty = self.query_one("#deadlines-empty", Static)
-        empty.update(tr("empty.deadlines"))
-        empty.set_class(table.row_count > 0, "hidden")
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - LOAD_AHEAD:
+            self.table_near_end()
+
+    def table_near_end(self) -> None:
+        if self.pending:
+            self.add_more(self.app.size.height + PAGE_MARGIN)
+            self._show_header()
+
+    def _show_header(self) -> None:
+        header = Text(self.app.tr("screen.deadlines"), style="bold")
+        header.append(f"  {self.app.person_label()}  {self.app.store.today().isoformat()}", style="dim")
+        header.append("  " + self.app.tr("header.rows", shown=len(self.items), total=self.total), style="dim")
+        self.query_one("#deadlines-header", Static).update(header)
 
     def current_target(self) -> Optional[Target]:
         selected = self.query_one(KaiseiTable).selected_key()

@@ -12,24 +12,19 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tui import messages
 from tui.bindings import key
-from tui.screens.base import UPDATE_KEYS, KaiseiTable, MainScreen, Target, UpdateActions, jst_date, state_cell, \
-    title_cell
+from tui.screens.base import (NEAR_END_ROWS, UPDATE_KEYS, KaiseiTable, MainScreen, Target, UpdateActions,
+                              jst_date, state_cell, title_cell)
 from tui.store import InboxFilter
 from tui.text import clean, literal
 
 # Rows beyond the visible ones fetched with each page, and how close to the end the cursor gets before the next.
 PAGE_MARGIN = 30
-LOAD_AHEAD = 8
+LOAD_AHEAD = NEAR_END_ROWS
 FIXED_WIDTHS = {"date": 10, "source": 14, "departments": 14}
 
 
 class InboxTable(KaiseiTable):
-    """The inbox rows; tells the screen when the view is scrolled near the last loaded row."""
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if self.row_count and new_value >= self.max_scroll_y - LOAD_AHEAD:
-            self.screen.maybe_load_more()
+    """The inbox rows (the screen loads the next page when they are scrolled near the end)."""
 
 
 class InboxScreen(UpdateActions, MainScreen):
@@ -116,6 +111,9 @@ class InboxScreen(UpdateActions, MainScreen):
 
     def refresh_counts(self) -> None:
         self.app.load_counts(self, self.filter, self.generation)
+
+    def table_near_end(self) -> None:
+        self.maybe_load_more()
 
     def maybe_load_more(self) -> None:
         if self.loading or self.exhausted:

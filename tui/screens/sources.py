@@ -39,8 +39,7 @@ class SourcesScreen(MainScreen):
         table.add_column(tr("col.status"), width=12, key="status")
         table.add_column(Text(tr("col.items"), justify="right"), width=7, key="items")
         table.add_column(tr("col.error"), width=max(20, self.app.size.width - 100), key="error")
-        table.focus()
-        self.action_reload()
+        table.focus()  # the rows come with ScreenResume, sent when the screen is first shown too
 
     def action_reload(self) -> None:
         self.app.load_sources(self)

@@ -32,8 +32,7 @@ class TeamScreen(MainScreen):
         for state in ("unread", "read", "studied", "applied"):
             table.add_column(Text(self.app.state_label(state), justify="right"), width=8, key=state)
         table.add_column(Text(tr("col.overdue"), justify="right"), width=8, key="overdue")
-        table.focus()
-        self.action_reload()
+        table.focus()  # the rows come with ScreenResume, sent when the screen is first shown too
 
     def action_reload(self) -> None:
         self.app.load_team(self)
