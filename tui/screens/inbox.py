@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Optional
 
 from rich.cells import cell_len
@@ -46,6 +47,7 @@ class InboxScreen(UpdateActions, MainScreen):
         self.loading = False
         self.counts: Optional[dict[str, int]] = None
         self.counts_generation = 0  # the generation the counts shown belong to
+        self.painted_at: tuple[int, float] = (0, 0.0)  # generation and perf_counter of its first page painted
         self.page_size = 50
 
     def compose(self) -> ComposeResult:
@@ -109,6 +111,14 @@ class InboxScreen(UpdateActions, MainScreen):
         self.app.load_inbox_page(self, self.filter, 0, self.page_size, self.generation)
         self._show_header()
 
+    def _painted(self, generation: int) -> None:
+        """The first page of ``generation`` is on screen (bench/tui.py reads ``painted_at``)."""
+        if generation != self.generation:
+            return
+        self.painted_at = (generation, time.perf_counter())
+        # The counts scan more than a page: asked for once the rows are painted, so they never delay them.
+        self.refresh_counts()
+
     def refresh_counts(self) -> None:
         self.app.load_counts(self, self.filter, self.generation)
 
@@ -129,8 +139,7 @@ class InboxScreen(UpdateActions, MainScreen):
         if message.offset == 0:
             table.clear()
             self.rows.clear()
-            # The counts scan more than a page: asked for once the rows are painted, so they never delay them.
-            self.call_after_refresh(self.refresh_counts)
+            self.call_after_refresh(self._painted, message.generation)
         for row in message.rows:
             if row.update_id in self.rows:  # a new update arrived between two pages and shifted them
                 continue
