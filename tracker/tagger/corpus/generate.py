@@ -31,6 +31,14 @@ CORPUS_DIR = Path(__file__).parent
 SEED = 20261124
 SPLITS = ("train", "dev", "test")
 SPLIT_SHARES = (0.70, 0.15, 0.15)
+# Who announces department-only subjects (subjects_ja.DEPARTMENT_ONLY): an agency that plausibly would.
+DEPARTMENT_AGENCIES_JA = {
+    "general_affairs": ["警察庁", "消防庁", "総務省", "日本郵便", "法務省", "内閣府", "東京消防庁"],
+    "it": ["デジタル庁", "IPA", "経済産業省", "総務省", "内閣サイバーセキュリティセンター"],
+    "legal": ["経済産業省", "法務省", "消費者庁", "警察庁", "内閣府"],
+    "accounting": ["国税庁", "財務省", "東京国税局", "大阪国税局", "中小企業庁"],
+    "hr": ["厚生労働省", "出入国在留管理庁", "東京労働局", "ハローワーク", "厚労省"],
+}
 MINISTRY_SHORT = ["厚生労働省", "財務省", "内閣府", "経済産業省", "法務省", "総務省"]
 
 
@@ -170,7 +178,7 @@ class Generator:
                 text, deps, topics = parse_entry(entry, None)
                 if "@" not in entry:
                     deps = [dep]
-                agencies = ["厚生労働省", "経済産業省", "警察庁", "総務省", "デジタル庁", "国税庁", "法務省", "消防庁", "IPA"]
+                agencies = DEPARTMENT_AGENCIES_JA[dep] if lang == "ja" else ["GOV.UK"]
                 entries.append((f"{lang}:{dep}:d{i}", "matter", text, deps, topics, agencies))
         for group, kind, subject, deps, topics, agencies in entries:
             for _ in range(variants):
