@@ -108,3 +108,30 @@ def test_importing_the_tagger_does_not_import_spacy():
 
 def test_result_type():
     assert TagResult().departments == []
+
+
+def test_threads_share_one_tagger(tagger):
+    import threading
+
+    texts = ["令和7年分の年末調整のしかたを公表しました", "国税庁職員の採用について"] * 10
+    expected = [r.departments for r in tagger.tag_many(texts)]
+    seen, errors = [], []
+
+    def work():
+        try:
+            seen.append([r.departments for r in tagger.tag_many(texts)])
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and all(s == expected for s in seen)
+
+
+def test_blank_and_odd_texts(tagger):
+    results = tagger.tag_many(["", "   ", "\t", "。", "!!!", "0" * 5000, "年" * 10000])
+    assert len(results) == 7
+    assert all(r.departments == [] for r in results[:5])

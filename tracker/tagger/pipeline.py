@@ -105,6 +105,9 @@ class Tagger:
             self._langs[lang] = _Lang(nlp=nlp, matcher=matcher, table=table, has_model=has_model)
         self.thresholds = self._load_thresholds()
         self.version = self._load_version()
+        # SudachiPy's tokenizer may not be used by two threads at once (the crawl tags on its database thread
+        # while a command may tag on another): one pipeline, one user at a time.
+        self._busy = threading.Lock()
 
     def _load_thresholds(self) -> dict[str, dict[str, float]]:
         path = self.model_dir / "thresholds.json"
@@ -157,20 +160,21 @@ class Tagger:
             if indexes:
                 yield lang, indexes, self._pipe(self._langs[lang].nlp, [_clip(texts[i]) for i in indexes], batch_size)
 
-    @staticmethod
-    def _pipe(nlp, texts: list[str], batch_size: int) -> list:
+    def _pipe(self, nlp, texts: list[str], batch_size: int) -> list:
         try:
-            return list(nlp.pipe(texts, batch_size=batch_size))
+            with self._busy:
+                return list(nlp.pipe(texts, batch_size=batch_size))
         except (IndexError, ValueError) as exc:
             # One odd text must not cost the batch: redo it one by one, an unreadable text scores nothing.
             log.warning("tagger batch failed (%s); tagging its %d texts one by one", exc, len(texts))
             docs = []
-            for text in texts:
-                try:
-                    docs.append(nlp(text))
-                except (IndexError, ValueError):
-                    log.warning("tagger could not read a text of %d characters", len(text))
-                    docs.append(nlp.make_doc(""))
+            with self._busy:
+                for text in texts:
+                    try:
+                        docs.append(nlp(text))
+                    except (IndexError, ValueError):
+                        log.warning("tagger could not read a text of %d characters", len(text))
+                        docs.append(nlp.make_doc(""))
             return docs
 
     def iter_tag(self, texts: Iterable[str], *, batch_size: int = 256,
