@@ -45,7 +45,8 @@ def start_parse_pool(*, sources: int, workers: Optional[int] = None,
     engine's connections there: a forked child must not share a live database socket).
     """
     if workers is None:
-        cpus = os.cpu_count() or 1
+        # The CPUs this process may run on (a container or taskset may allow fewer than the machine has).
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         workers = min(cpus, MAX_WORKERS) if sources >= MIN_SOURCES and cpus > 1 else 0
     if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return None
