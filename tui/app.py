@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+import weakref
 from collections import deque
 from typing import Any, Callable, Optional
 
@@ -60,6 +61,8 @@ class KaiseiApp(App[None]):
         self._writes: deque[Callable[[], None]] = deque()
         self._writing = False
         self.crawl_lines: list[str] = []
+        # The screens showing data, in any mode (each adds itself when mounted, leaves when unmounted).
+        self.live_screens: weakref.WeakSet = weakref.WeakSet()
         localize(self, lang)
 
     # language helpers the screens use
@@ -106,10 +109,9 @@ class KaiseiApp(App[None]):
 
     def refresh_inbox(self) -> None:
         """Reload the inbox (after a crawl brought new updates)."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                if isinstance(screen, InboxScreen):
-                    screen.reload()
+        for screen in list(self.live_screens):
+            if isinstance(screen, InboxScreen):
+                screen.reload()
 
     def open_link(self, url: str) -> None:
         """Open ``url`` in the person's browser (``App.open_url``: webbrowser locally, the browser under serve)."""
@@ -212,13 +214,9 @@ class KaiseiApp(App[None]):
         self.call_from_thread(self._broadcast, lambda: messages.TagsChanged(update_id, now))
 
     def _broadcast(self, make_message: Callable[[], Any]) -> None:
-        """Tell every screen of every mode (each keeps its rows) about a change."""
-        seen = set()
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                if id(screen) not in seen:
-                    seen.add(id(screen))
-                    screen.post_message(make_message())
+        """Tell every mounted screen of every mode (each keeps its rows) about a change."""
+        for screen in list(self.live_screens):
+            screen.post_message(make_message())
 
     # the crawl, a subprocess
     def crawl_command(self) -> list[str]:

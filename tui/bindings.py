@@ -8,10 +8,13 @@ description and tooltip. ``localize(node, lang)`` rewrites a node's bindings aft
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 from textual.binding import Binding, BindingsMap
 
 from tui.strings import STRINGS, t
+
+log = logging.getLogger(__name__)
 
 
 def key(keys: str, action: str, name: str, *, show: bool = True, priority: bool = False,

@@ -7,9 +7,12 @@ markup) or terminal escape sequences; they must be displayed as typed, so every 
 
 from __future__ import annotations
 
+import logging
 import re
 
 from rich.text import Text
+
+log = logging.getLogger(__name__)
 
 # ESC-introduced sequences (CSI, OSC, two-byte escapes) are removed whole so "\x1b[31m" cannot colour the screen;
 # what remains of other C0/C1 controls (BEL, BS, NUL, CSI as one byte …) is dropped character by character.

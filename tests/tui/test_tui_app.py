@@ -12,9 +12,9 @@ from rich.text import Text
 from sqlmodel import select
 from textual.widgets import Input, Select, SelectionList, Static
 
-from conftest import ESCAPE_TITLE, MARKUP_TITLE, TODAY, seed_world
+from conftest import ESCAPE_TITLE, MARKUP_TITLE, TODAY
 from tracker.db import session_scope
-from tracker.models import Source, Status, StatusEvent, Tag, Update
+from tracker.models import Source, Status, Tag, Update
 from tracker.status import history
 from tracker.tags import effective_labels
 from tui.app import make_app
@@ -38,7 +38,7 @@ async def settle(pilot) -> None:
     app = pilot.app
 
     def quiet() -> bool:
-        inboxes = [s for stack in app._screen_stacks.values() for s in stack if isinstance(s, InboxScreen)]
+        inboxes = [s for s in app.live_screens if isinstance(s, InboxScreen)]
         return (not app.busy_writing and not any(w.is_running for w in app.workers)
                 and all(s.loading or s.counts_generation == s.generation for s in inboxes))
 
@@ -94,7 +94,8 @@ async def test_inbox_lists_my_departments_newest_first_with_counts(settings, eng
         # Web text is shown as typed: markup characters stay, escape sequences go.
         assert isinstance(row[3], Text) and row[3].plain == MARKUP_TITLE and not row[3].spans
         escaped = table.get_row(str(world["nta/3"]))[3]
-        assert "\x1b" not in escaped.plain and escaped.plain == "赤字 年末調整の手引き"
+        assert "\x1b" not in escaped.plain and escaped.plain == ESCAPE_TITLE.replace("\x1b[31m", "").replace(
+            "\x1b[0m", "") == "赤字 年末調整の手引き"
         assert row[4].plain == "経理・人事"
         assert table.get_row(str(world["nta/1"]))[1].plain == "2026-11-19"  # 01:00 UTC is 10:00 JST
         assert table.get_row(str(world["nta/1"]))[5].plain == "施行 2027-04-01"

@@ -43,7 +43,7 @@ async def test_c_crawls_the_sample_site_in_the_background(tmp_path):
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, SourcesScreen)
-            inbox = next(s for s in app._screen_stacks["inbox"] if isinstance(s, InboxScreen))
+            inbox = next(s for s in app.live_screens if isinstance(s, InboxScreen))
             generation = inbox.generation
             await pilot.press("c")
             assert screen.crawling

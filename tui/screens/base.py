@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
 from rich.text import Text
+from textual import events, on
 from textual.screen import Screen
 from textual.widgets import DataTable
 
 from tracker.dates import JST
 from tui.bindings import key, localize
 from tui.text import literal
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,14 +61,26 @@ class KaiseiTable(DataTable):
             return None
 
 
-class MainScreen(Screen):
-    """A screen that ``tab`` leaves for the next one (inbox → deadlines → team → sources)."""
-
-    BINDINGS = [key("tab", "app.next_screen", "next", key_display="tab")]
+class LiveScreen(Screen):
+    """A screen that hears about changes made elsewhere (the app broadcasts them to every live screen)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         localize(self, self.app.lang)
+
+    @on(events.Mount)
+    def _join(self) -> None:
+        self.app.live_screens.add(self)
+
+    @on(events.Unmount)
+    def _leave(self) -> None:
+        self.app.live_screens.discard(self)
+
+
+class MainScreen(LiveScreen):
+    """A screen that ``tab`` leaves for the next one (inbox → deadlines → team → sources)."""
+
+    BINDINGS = [key("tab", "app.next_screen", "next", key_display="tab")]
 
 
 UPDATE_KEYS = [

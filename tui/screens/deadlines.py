@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 from rich.text import Text
@@ -14,6 +15,8 @@ from tui.bindings import key
 from tui.screens.base import UPDATE_KEYS, KaiseiTable, MainScreen, Target, UpdateActions, state_cell, title_cell
 from tui.screens.inbox import LOAD_AHEAD, PAGE_MARGIN
 from tui.text import literal
+
+log = logging.getLogger(__name__)
 
 
 class DeadlinesScreen(UpdateActions, MainScreen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 from rich import box
@@ -10,16 +11,17 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui import messages
-from tui.bindings import key, localize
-from tui.screens.base import UPDATE_KEYS, Target, UpdateActions, jst_datetime
+from tui.bindings import key
+from tui.screens.base import UPDATE_KEYS, LiveScreen, Target, UpdateActions, jst_datetime
 from tui.text import clean, literal
 
+log = logging.getLogger(__name__)
 
-class DetailScreen(UpdateActions, Screen):
+
+class DetailScreen(UpdateActions, LiveScreen):
     """Pushed over the inbox or the deadlines by ``enter``; ``escape`` goes back."""
 
     BINDINGS = UPDATE_KEYS + [
@@ -31,7 +33,6 @@ class DetailScreen(UpdateActions, Screen):
         super().__init__()
         self.update_id = update_id
         self.detail = None
-        localize(self, self.app.lang)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Optional
 
@@ -17,6 +18,8 @@ from tui.screens.base import (NEAR_END_ROWS, UPDATE_KEYS, KaiseiTable, MainScree
                               jst_date, state_cell, title_cell)
 from tui.store import InboxFilter
 from tui.text import clean, literal
+
+log = logging.getLogger(__name__)
 
 # Rows beyond the visible ones fetched with each page, and how close to the end the cursor gets before the next.
 PAGE_MARGIN = 30
@@ -145,6 +148,7 @@ class InboxScreen(UpdateActions, MainScreen):
                 continue
             self.rows[row.update_id] = row
             table.add_row(*self._cells(row), key=str(row.update_id))
+        log.debug("inbox page at %d: %d rows", message.offset, len(message.rows))
         self.loaded = message.offset + len(message.rows)
         self.exhausted = len(message.rows) < message.limit
         self.loading = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 from rich.table import Table
@@ -16,6 +17,8 @@ from tui import messages
 from tui.bindings import key, localize
 from tui.store import InboxFilter
 from tui.text import clean, literal
+
+log = logging.getLogger(__name__)
 
 
 class _Modal(ModalScreen):

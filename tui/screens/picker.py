@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +15,8 @@ from textual.widgets.option_list import Option
 from tui import messages
 from tui.bindings import key, localize
 from tui.text import clean
+
+log = logging.getLogger(__name__)
 
 
 class PickerScreen(Screen):

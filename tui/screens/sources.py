@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,8 @@ from tui import messages
 from tui.bindings import key
 from tui.screens.base import KaiseiTable, MainScreen, jst_datetime
 from tui.text import literal
+
+log = logging.getLogger(__name__)
 
 STATUS_STYLES = {"ok": "green", "not_modified": "dim", "error": "bold red", "running": "yellow"}
 
@@ -66,10 +70,11 @@ class SourcesScreen(MainScreen):
             return
         self.crawling = True
         self.query_one("#crawl-progress").remove_class("hidden")
-        log = self.query_one("#crawl-log", Log)
-        log.remove_class("hidden")
-        log.clear()
-        log.write_line(self.app.tr("crawl.running"))
+        output = self.query_one("#crawl-log", Log)
+        output.remove_class("hidden")
+        output.clear()
+        output.write_line(self.app.tr("crawl.running"))
+        log.info("crawl started from the Sources screen: %s", " ".join(self.app.crawl_command()))
         self.app.run_crawl(self)
 
     @on(messages.CrawlProgress)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,8 @@ from tui import messages
 from tui.bindings import key
 from tui.screens.base import KaiseiTable, MainScreen
 from tui.text import literal
+
+log = logging.getLogger(__name__)
 
 
 class TeamScreen(MainScreen):
