@@ -58,6 +58,7 @@ class KaiseiApp(App[None]):
         self.crawl_argv = crawl_argv
         self.title = t(lang, "app.title")
         self.departments = store.departments()
+        self.zone = _zone(getattr(store.settings, "timezone", None))
         self._writes: deque[Callable[[], None]] = deque()
         self._writing = False
         self.crawl_lines: list[str] = []
@@ -249,6 +250,21 @@ class KaiseiApp(App[None]):
             # Also when the command could not start (the error modal tells why): the screen stops waiting.
             self.crawl_lines = lines
             screen.post_message(messages.CrawlFinished(returncode, lines))
+
+
+def _zone(name: Optional[str]) -> dt.tzinfo:
+    """kaisei.toml's ``timezone`` (times are stored in UTC and shown in it); JST when unset or unknown."""
+    from tracker.dates import JST
+
+    if not name:
+        return JST
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        log.warning("unknown timezone %r in kaisei.toml: showing times in JST", name)
+        return JST
 
 
 def _is_domain_error(error: BaseException | None) -> bool:

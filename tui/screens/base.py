@@ -142,12 +142,13 @@ class UpdateActions:
         self.app.push_screen(TagsModal(self.app.departments, target.departments), callback=done)
 
 
-def jst_date(value: Optional[dt.datetime]) -> str:
-    return value.astimezone(JST).strftime("%Y-%m-%d") if value is not None else "—"
+def local_date(value: Optional[dt.datetime], zone: dt.tzinfo = JST) -> str:
+    """A stored UTC time as a date in ``zone`` (kaisei.toml's ``timezone``, JST by default)."""
+    return value.astimezone(zone).strftime("%Y-%m-%d") if value is not None else "—"
 
 
-def jst_datetime(value: Optional[dt.datetime]) -> str:
-    return value.astimezone(JST).strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+def local_datetime(value: Optional[dt.datetime], zone: dt.tzinfo = JST) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value is not None else "—"
 
 
 def state_cell(app, state: str) -> Text:

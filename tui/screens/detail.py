@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from tui import messages
 from tui.bindings import key
-from tui.screens.base import UPDATE_KEYS, LiveScreen, Target, UpdateActions, jst_datetime
+from tui.screens.base import UPDATE_KEYS, LiveScreen, Target, UpdateActions, local_datetime
 from tui.text import clean, literal
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class DetailScreen(UpdateActions, LiveScreen):
         facts.add_row(tr("detail.state"), Text(app.state_label(detail.state)))
         facts.add_row(tr("detail.source"), literal(f"{detail.source_title or detail.source_name} "
                                                    f"({detail.source_name})"))
-        facts.add_row(tr("detail.published"), Text(jst_datetime(detail.published_at)))
+        facts.add_row(tr("detail.published"), Text(local_datetime(detail.published_at, app.zone)))
         facts.add_row(tr("effective_on"), Text(detail.effective_on.isoformat() if detail.effective_on else "—"))
         facts.add_row(tr("deadline_on"), Text(detail.deadline_on.isoformat() if detail.deadline_on else "—"))
         facts.add_row(tr("detail.link"), literal(detail.url, "underline"))
@@ -81,7 +81,7 @@ class DetailScreen(UpdateActions, LiveScreen):
         history.add_column(tr("col.what"), no_wrap=True)
         history.add_column(tr("detail.note"))
         for event in detail.history:
-            history.add_row(Text(jst_datetime(event.at)),
+            history.add_row(Text(local_datetime(event.at, app.zone)),
                             Text(f"{app.state_label(event.from_state)} → {app.state_label(event.to_state)}"),
                             literal(event.note or "", block=True))
         if not detail.history:

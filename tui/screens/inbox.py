@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from tui import messages
 from tui.bindings import key
 from tui.screens.base import (NEAR_END_ROWS, UPDATE_KEYS, KaiseiTable, MainScreen, Target, UpdateActions,
-                              jst_date, state_cell, title_cell)
+                              local_date, state_cell, title_cell)
 from tui.store import InboxFilter
 from tui.text import clean, literal
 
@@ -166,7 +166,7 @@ class InboxScreen(UpdateActions, MainScreen):
             dates.append(f"{app.tr('deadline')} {row.deadline_on.isoformat()}")
         departments = "・".join(app.department_name(d) for d in row.departments) if app.lang == "ja" else \
             ", ".join(app.department_name(d) for d in row.departments)
-        return [state_cell(app, row.state), Text(jst_date(row.published_at)),
+        return [state_cell(app, row.state), Text(local_date(row.published_at, app.zone)),
                 literal(row.source_title or row.source), title_cell(row.title, row.state),
                 literal(departments), Text(" ".join(dates) or "—")]
 

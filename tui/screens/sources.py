@@ -11,7 +11,7 @@ from textual.widgets import Footer, Log, ProgressBar, Static
 
 from tui import messages
 from tui.bindings import key
-from tui.screens.base import KaiseiTable, MainScreen, jst_datetime
+from tui.screens.base import KaiseiTable, MainScreen, local_datetime
 from tui.text import literal
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ class SourcesScreen(MainScreen):
         table.clear()
         for source in message.rows:
             status = source.last_status or self.app.tr("sources.never")
-            table.add_row(literal(source.name), literal(source.title), Text(jst_datetime(source.last_crawled_at)),
+            last = Text(local_datetime(source.last_crawled_at, self.app.zone))
+            table.add_row(literal(source.name), literal(source.title), last,
                           literal(status, STATUS_STYLES.get(source.last_status or "", "dim")),
                           Text(str(source.items), justify="right"),
                           literal(source.last_error or "", "red"), key=source.name)
