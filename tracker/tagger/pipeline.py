@@ -18,7 +18,7 @@ from typing import Iterable, Optional, Sequence
 
 from tracker.tagger.dates import extract_dates
 from tracker.tagger.labels import DEPARTMENTS, TOPICS
-from tracker.tagger.rules import build_matcher, rule_hits
+from tracker.tagger.rules import WEAK, build_matcher, rule_hits
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,12 @@ class Tagger:
     def relevance_rule_threshold(self) -> float:
         return float(self.thresholds.get("relevant_rule", self.relevance_threshold))
 
-    def threshold(self, label: str, *, rule: bool) -> float:
+    def threshold(self, label: str, *, rule: bool, weak: bool = False) -> float:
+        """The score a label needs: alone (``rule=False``), with a topic lexicon hit, or with a broad word (``weak``)."""
+        if weak:
+            weak_table = self.thresholds.get("weak", {})
+            if label in weak_table:
+                return float(weak_table[label])
         table = self.thresholds.get("rule" if rule else "model", {})
         default = DEFAULT_RULE_THRESHOLD if rule else DEFAULT_MODEL_THRESHOLD
         return float(table.get(label, default))
@@ -213,8 +218,11 @@ class Tagger:
                 continue
             score = float(cats.get(label, 0.0))
             phrases = hits.get(label, [])
+            weak = hits.get(WEAK + label, [])
             if phrases and (not has_model or score >= self.threshold(label, rule=True)):
                 passed[label] = ("rule", "rule: " + joiner.join(phrases[:3]))
+            elif weak and (not has_model or score >= self.threshold(label, rule=True, weak=True)):
+                passed[label] = ("rule", "rule: " + joiner.join(weak[:3]))
             elif has_model and score >= self.threshold(label, rule=False):
                 passed[label] = ("model", f"model: {score:.2f}")
         departments = [d for d in self.departments if d in passed]

@@ -126,8 +126,12 @@ class RuleHit:
     labels: tuple[str, ...]
 
 
+WEAK = "~"  # prefix of a department label given by a broad department word rather than a topic's law or term
+
+
 def lexicon(lang: str) -> dict[str, tuple[str, ...]]:
-    """phrase → the labels it speaks for (a topic phrase also speaks for the topic's departments)."""
+    """phrase → the labels it speaks for. A topic phrase also speaks for the topic's departments; a broad department
+    word speaks for ``~department`` — weaker evidence, with a threshold of its own."""
     topics = TOPIC_PHRASES_JA if lang == "ja" else TOPIC_PHRASES_EN
     departments = DEPARTMENT_PHRASES_JA if lang == "ja" else DEPARTMENT_PHRASES_EN
     result: dict[str, set[str]] = {}
@@ -136,7 +140,9 @@ def lexicon(lang: str) -> dict[str, tuple[str, ...]]:
             result.setdefault(phrase, set()).update((topic, *TOPIC_DEPARTMENTS[topic]))
     for dep, phrases in departments.items():
         for phrase in phrases:
-            result.setdefault(phrase, set()).add(dep)
+            labels = result.setdefault(phrase, set())
+            if dep not in labels:
+                labels.add(WEAK + dep)
     return {phrase: tuple(sorted(labels)) for phrase, labels in result.items()}
 
 

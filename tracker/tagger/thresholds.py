@@ -96,6 +96,17 @@ def refine_departments(tagger, scored, gold_departments, *, rounds: int = 2) -> 
                         best = score
                     else:
                         th["model"][label], th["rule"][label] = old
+        th.setdefault("weak", {})
+        for label in DEPARTMENTS:
+            th["weak"].setdefault(label, th["rule"][label])
+            for t_weak in [0.0] + coarse:
+                old = th["weak"][label]
+                th["weak"][label] = t_weak
+                score = _department_f1(tagger, scored, gold_departments)
+                if score > best:
+                    best = score
+                else:
+                    th["weak"][label] = old
         th.setdefault("relevant_rule", th["relevant"])
         for key in ("relevant", "relevant_rule"):
             for gate in [0.0] + coarse:
