@@ -11,7 +11,6 @@ import hashlib
 import html
 import logging
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -80,11 +79,17 @@ def is_web_url(url: str) -> bool:
         host = parts.hostname
     except ValueError:
         return False
-    return parts.scheme in _DEFAULT_PORTS and bool(host) and not any(ch.isspace() for ch in host)
+    return parts.scheme in _DEFAULT_PORTS and bool(host) and _SPACE.search(host) is None
+
+
+_SPACE = re.compile(r"\s")  # what str.isspace calls a space
+_UNSAFE = re.compile(r"[^\x21-\x7e]")  # a space, a control or a non-ASCII character
 
 
 def _quote_unsafe(path: str) -> str:
     """Percent-encode spaces and non-ASCII characters, leaving existing escapes and reserved characters alone."""
+    if _UNSAFE.search(path) is None:
+        return path
     out = []
     for ch in path:
         if ch == " " or ord(ch) > 126 or ord(ch) < 33:
@@ -115,6 +120,20 @@ def _tag_space(match: re.Match[str]) -> str:
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 
 
+# Control characters (Unicode category Cc) a CMS sometimes leaves in, except tab and newline: those are spaces.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Anything clean_text would change: markup or entities, control characters, any space but a single ASCII one
+# between words (Python's \s beyond " ", NBSP, U+3000, zero-width ones). Text without any is returned as it is:
+# parsers clean what they read, and the hash and the pipelines see the same text again.
+_NOT_CLEAN = re.compile("[<&\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+                        "|  |^ | $")
+
+
+def is_clean(text: str) -> bool:
+    """Whether :func:`clean_text` would return ``text`` unchanged (a cheap check: one regex search)."""
+    return _NOT_CLEAN.search(text) is None
+
+
 def clean_text(text: str | None) -> str:
     """Text without markup: tags removed, entities unescaped, every run of spaces (U+3000 too) one ASCII space.
 
@@ -123,13 +142,15 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
+    if is_clean(text):
+        return text
     text = _COMMENT.sub(" ", text)
     text = _SCRIPT.sub(" ", text)
     if "<" in text:
         text = _TAG.sub(_tag_space, text)
     text = html.unescape(text)
     # Drop control characters a CMS sometimes leaves in (keep newlines: they become spaces below).
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 

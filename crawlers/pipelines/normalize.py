@@ -8,25 +8,18 @@ batch that arrives unnormalized, so the store always compares like with like.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
-from crawlers.normalize import canonical_url, clean_text, clean_title
+from crawlers.normalize import canonical_url, clean_text, clean_title, is_clean
 from crawlers.spiders.batch import SourceBatch
 from tracker.dates import JST
 
 log = logging.getLogger(__name__)
 
 
-# Anything clean_text would change: markup or entities, control characters, any space but a single ASCII one
-# between words (Python's \s beyond " ", NBSP, U+3000, zero-width ones).
-_NOT_CLEAN = re.compile("[<&\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
-                        "|  |^ | $")
-
-
 def _clean(text: Any, cleaner: Any) -> str:
     """``cleaner(text)``, skipped for text it would return unchanged (parsers usually clean already)."""
-    if isinstance(text, str) and not _NOT_CLEAN.search(text):
+    if isinstance(text, str) and is_clean(text):
         return text
     return cleaner(text)
 
