@@ -132,6 +132,14 @@ def test_repeated_entry_is_one_item():
     assert len(parse(get_source(BUILTIN_SOURCES, "mof-news"), body, url="https://example.jp/")) == 1
 
 
+def test_relative_xml_base_is_chained_from_the_feed_url():
+    body = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="/news/"><title>t</title>'
+            b'<entry xml:base="r8/"><title>a</title><link href="a.html"/><id>1</id></entry>'
+            b'<entry><title>b</title><link href="../b.html"/><id>2</id></entry></feed>')
+    items = parse(get_source(BUILTIN_SOURCES, "meti-news"), body, url="https://example.jp/feeds/atom.xml")
+    assert [i.url for i in items] == ["https://example.jp/news/r8/a.html", "https://example.jp/b.html"]
+
+
 def test_feed_without_entries_is_empty_not_an_error():
     body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
     assert parse(get_source(BUILTIN_SOURCES, "mof-news"), body, url="https://example.jp/") == []
