@@ -49,6 +49,12 @@ def scrapy_settings(crawl: Optional[CrawlSettings] = None, *, overrides: Optiona
         "CONCURRENT_REQUESTS": crawl.concurrent_requests,
         # Scrapy's "domain" slot is the URL's host name (127.0.0.2 for an IP): one slot per host.
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_host,
+        # Hand the downloader the request of the host with the fewest downloads under way: with one request at a
+        # time per host, a FIFO/LIFO order lets requests for busy hosts fill CONCURRENT_REQUESTS while other hosts
+        # sit idle (Scrapy's advice for crawls of many domains).
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        # Scrapy's own downloader starts every queued request of a host at once when DOWNLOAD_DELAY is 0.
+        "DOWNLOADER": "crawlers.downloader.OneAtATimeDownloader",
         "DOWNLOAD_DELAY": crawl.download_delay,
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "DNS_TIMEOUT": crawl.timeout,

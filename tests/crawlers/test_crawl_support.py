@@ -53,6 +53,8 @@ class Server:
         self.lock = threading.Lock()
         self.base = ""
         self.release = threading.Event()  # pages with delay=-1 wait for this
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests this server was answering at once
 
     def add(self, path: str, route: Route) -> str:
         with self.lock:
@@ -81,6 +83,16 @@ def _handler(server: Server):
             pass
 
         def do_GET(self) -> None:  # noqa: N802
+            with server.lock:
+                server.in_flight += 1
+                server.max_in_flight = max(server.max_in_flight, server.in_flight)
+            try:
+                self._answer()
+            finally:
+                with server.lock:
+                    server.in_flight -= 1
+
+        def _answer(self) -> None:
             path = self.path.split("?")[0]
             page = server.page_for(path)
             if page is None:
