@@ -115,3 +115,22 @@ def test_no_text_crashes_the_extractor(text, published):
 def test_no_arbitrary_unicode_crashes_the_extractor(text):
     result = extract_dates(text, published=D(2026, 1, 1))
     assert len(result) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A 付け date is the day of an act: a 施行日 only when the act is 施行.
+    ("令和8年7月8日付けで雇用保険法施行規則の一部を改正する省令が公布されました。", (None, None)),
+    ("令和8年4月2日付けで税効果会計に係る会計基準の適用指針が公布されました。", (None, None)),
+    ("令和8年4月1日付けで施行されました。", (D(2026, 4, 1), None)),
+    # 施行 inside a law's name is no cue.
+    ("令和8年5月9日、労働基準法施行規則を改正しました。", (None, None)),
+    # A cue that belongs to a noun further on is no cue either.
+    ("厚生労働省は、令和7年12月29日、カスハラ防止措置の義務化を公表しました。", (None, None)),
+    # Two brackets after the date, and a label of the next date right after it.
+    ("2026年3月26日（木）（必着）までにご提出ください。", (None, D(2026, 3, 26))),
+    ("提出期限：2027.1.9更新日：令和8年12月3日", (None, D(2027, 1, 9))),
+    ("応募書類の提出期限：2025年12月2日 17時更新日：2025/10/25", (None, D(2025, 12, 2))),
+    ("New rules on Class 1 National Insurance thresholds from February 4, 2026", (D(2026, 2, 4), None)),
+])
+def test_cues_in_context(text, expected):
+    assert extract_dates(text, published=PUB) == expected

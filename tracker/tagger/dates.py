@@ -41,12 +41,16 @@ _YEARLESS_EN = re.compile(
     r"\b(?:(?P<day1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month1>[A-Za-z]{3,9})|(?P<month2>[A-Za-z]{3,9})\s+(?P<day2>\d{1,2})"
     r"(?:st|nd|rd|th)?)\b(?!,?\s+\d{4})"
 )
-_RANGE_SEP = re.compile(r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:[~〜\-–—]|から|より|to|until)\s*")
+_RANGE_SEP = re.compile(r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:[~〜\-–—]|から|より|to|until)\s*")
 
 # Effective: a cue just after the date (「4月1日から施行」) or just before it (「施行日：2026年1月1日」).
+_EFFECTIVE_CUE = (r"(?:施行(?!規則|令|細則|通達|状況)|適用(?!指針|除外)|始まり|始まる|運用開始|義務化|義務と?なり|効力|"
+                  r"開始する(?:事業)?年度|改定され|引き上げ|変わり|変更に?なり|変更されます)")
+# The cue right after the date (「令和8年4月1日施行」「4月1日に施行」), or after から/より/以後 and a few words
+# (「10月1日から最低賃金が改定されます」). Without a connector a cue further on belongs to a noun (「〜の義務化を公表」).
 _EFFECTIVE_AFTER = re.compile(
-    r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:以後|以降)?(?:に|から|より|付け?で?|を)?\s*"
-    r"(?:[^。\n]{0,12}?)(?:施行|適用|始まり|始まる|運用開始|義務化|義務と?なり|効力|開始する(?:事業)?年度|改定され|引き上げ|変わり|変更に?なり|変更されます)"
+    r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*"
+    rf"(?:(?:以後|以降)?(?:に|から|より|を)?\s*{_EFFECTIVE_CUE}|(?:以後|以降|から|より)[^。\n]{{0,14}}?{_EFFECTIVE_CUE})"
 )
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:施行日|施行期日|施行予定日|適用日|適用開始日|適用開始|効力発生日|運用開始日|開始日)\s*(?:は|:|：)?\s*"
@@ -57,15 +61,20 @@ _EFFECTIVE_EN_BEFORE = re.compile(
     r"effective|appl(?:y|ies)|commences?|starts?|start\s+date|come\s+into\s+effect)\s+(?:on|from|as\s+of)?\s*$",
     re.IGNORECASE,
 )
+# "New rules on … from 6 April 2026": a change that starts on the date.
+_EFFECTIVE_EN_FROM = re.compile(
+    r"\b(?:new\s+rules?|rules?|changes?|requirements?|rates?|duties|regime|legislation)\b[^.]{0,80}\bfrom\s*$",
+    re.IGNORECASE,
+)
 # Deadline.
 _DEADLINE_BEFORE = re.compile(
     r"(?:締切|締め切り|〆切|締切日時|受付締切日時|締切日|期限|提出期限|申請期限|受付期限|回答期限|納期限)"
     r"\s*(?:は|:|：|日)?\s*$"
 )
 _DEADLINE_AFTER = re.compile(
-    r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:必着|締切|締め切り|〆切|までに|期限)"
+    r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:必着|締切|締め切り|〆切|までに|期限)"
 )
-_UNTIL_AFTER = re.compile(r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*まで(?P<rest>[^。\n]{0,20})")
+_UNTIL_AFTER = re.compile(r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*まで(?P<rest>[^。\n]{0,20})")
 _UNTIL_PURPOSE = re.compile(r"意見|提出|申請|受付|募集|応募|申込|届出|納付|申告|延長|回答|登録|手続")
 _PERIOD_BEFORE = re.compile(r"(?:意見募集期間|募集期間|受付期間|提出期間|申請期間|意見公募期間|申込期間)\s*(?:は|:|：)?\s*$")
 _DEADLINE_EN_BEFORE = re.compile(
@@ -75,19 +84,22 @@ _DEADLINE_EN_BEFORE = re.compile(
 )
 # A date next to these is not a 施行日 or a deadline: 公布日, meetings, updates, publication.
 _IGNORE_BEFORE = re.compile(r"(?:公布日?|公布の日|開催日時?|(?<!締切)(?<!締め切り)日時|更新日?|掲載日|発表日|公表日|作成日|閣議決定日?)\s*(?:は|:|：)?\s*$")
-_IGNORE_AFTER = re.compile(r"^\s*(?:\([^)]{1,3}\))?\s*(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:に|付け?で?)?\s*(?:公布|開催|更新|掲載|閣議|公表|発表|成立)")
+_IGNORE_AFTER = re.compile(r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:に|付け?で?)?\s*(?:公布|開催(?!日)|更新(?!日)|掲載(?!日)|閣議|公表(?!日)|発表(?!日)|成立)")
+# 「令和8年7月8日付けで〜が公布されました」: a 付け date is the day of an act; it is a 施行日 only when the act is 施行/適用.
+_TSUKE = re.compile(r"^\s*(?:\([^)]{1,3}\)\s*){0,2}付けで?")
+_TSUKE_ACT = re.compile(r"施行(?!規則|令|細則)|適用(?!指針|除外)|公布|発出|通知|改正|掲載|公表|制定|決定")
 
 _WINDOW = 30
 
 
-def _sentence_left(text: str, start: int) -> str:
-    left = text[max(0, start - _WINDOW):start]
+def _sentence_left(text: str, start: int, window: int = _WINDOW) -> str:
+    left = text[max(0, start - window):start]
     cut = max(left.rfind("。"), left.rfind("\n"), left.rfind(". "))
     return left[cut + 1:] if cut >= 0 else left
 
 
-def _sentence_right(text: str, end: int) -> str:
-    right = text[end:end + _WINDOW]
+def _sentence_right(text: str, end: int, window: int = _WINDOW) -> str:
+    right = text[end:end + window]
     cut = min((i for i in (right.find("。"), right.find("\n")) if i >= 0), default=-1)
     return right[:cut] if cut >= 0 else right
 
@@ -181,7 +193,12 @@ def _classify(norm: str, mention: DateMention, nxt: Optional[DateMention], prev_
             return ("deadline" if _UNTIL_PURPOSE.search(whole) else None), False
     if _IGNORE_BEFORE.search(left) or _IGNORE_AFTER.match(right):
         return None, False
-    if _EFFECTIVE_BEFORE.search(left) or _EFFECTIVE_EN_BEFORE.search(left):
+    if _TSUKE.match(right):
+        # The act is the clause's last verb-like word: 「〜の施行が公布されました」 is a 公布.
+        acts = _TSUKE_ACT.findall(_sentence_right(norm, mention.end, 60))
+        return ("effective" if acts and acts[-1] in ("施行", "適用") else None), False
+    if _EFFECTIVE_BEFORE.search(left) or _EFFECTIVE_EN_BEFORE.search(left) or _EFFECTIVE_EN_FROM.search(
+            _sentence_left(norm, mention.start, 120)):
         return "effective", False
     if _DEADLINE_BEFORE.search(left) or _DEADLINE_EN_BEFORE.search(left) or _PERIOD_BEFORE.search(left):
         return "deadline", False
