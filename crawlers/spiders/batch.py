@@ -21,6 +21,8 @@ class SourceBatch:
     items: list[UpdateItem] = field(default_factory=list)
     responses: int = 0  # answers read (200, 304, or an empty-day 404 of the law API)
     not_modified: int = 0  # of which 304
+    not_found: int = 0  # of which a law-API 404 (a day without updates)
+    urls: int = 0  # how many URLs the source asks for
     errors: list[str] = field(default_factory=list)  # one line per failed request or unreadable body
     validators: dict[str, Any] = field(default_factory=dict)  # URL → tracker.store.Validators from 200 answers
     normalized: bool = False  # items went through crawlers.pipelines.normalize.normalize_item

@@ -58,7 +58,8 @@ class SourcesSpider(scrapy.Spider):
         for spec in self.specs.values():
             urls = start_urls(spec, today=self.today)
             self.batches[spec.name] = SourceBatch(source=spec.name, started_at=utcnow(),
-                                                  run_id=self.run_ids.get(spec.name), normalized=True)
+                                                  run_id=self.run_ids.get(spec.name), normalized=True,
+                                                  urls=len(urls))
             self.pending[spec.name] = len(urls)
             known = self.validators.get(spec.name, {})
             for url in urls:
@@ -77,6 +78,7 @@ class SourcesSpider(scrapy.Spider):
             batch.not_modified += 1
         elif response.status == 404:  # only asked for the law API: no laws updated that day
             batch.responses += 1
+            batch.not_found += 1
         else:
             try:
                 items, hashes, naive = await self._read(spec, response.body, response.url,
@@ -138,7 +140,11 @@ class SourcesSpider(scrapy.Spider):
     def _finish(self, name: str) -> Iterator[SourceBatch]:
         self.pending[name] -= 1
         if self.pending[name] == 0:
-            yield self.batches[name]
+            batch = self.batches[name]
+            if batch.urls and batch.not_found == batch.urls:
+                # A quiet week has some day with a law amended; 404 for every day means the API is not there.
+                batch.errors.append(f"every day answered 404: wrong URL? ({self.specs[name].url})")
+            yield batch
 
     def unfinished(self) -> list[str]:
         """Sources whose requests have not all been answered (the crawl was stopped)."""
