@@ -70,8 +70,9 @@ def detect_language(text: str) -> str:
             latin += 1
     if cjk == 0:
         return "en"
-    # A kanji weighs about as much as a short English word: 'ja' unless Latin letters clearly dominate.
-    return "ja" if cjk * 4 >= latin * 0.5 else "en"
+    # One kana/kanji carries about as much as a short English word (~8 letters): 'ja' unless Latin text dominates,
+    # so 「e-Gov電子申請のAPI仕様」 is Japanese and an English headline quoting one 漢字 term is English.
+    return "ja" if cjk * 8 >= latin else "en"
 
 
 @dataclass
