@@ -90,11 +90,18 @@ def test_spider_waits_for_every_url_of_a_source():
     assert [r.url.rsplit("/", 1)[1] for r in requests] == ["20260501", "20260502", "20260503"]
     assert 404 in requests[0].meta["handle_httpstatus_list"]
     outputs = []
-    for request in requests:
-        response = Response(request.url, status=404, request=request)
+    for request, status in zip(requests, (404, 404, 304)):
+        response = Response(request.url, status=status, request=request)
         outputs += _collect(spider.parse_source(response))
     (batch,) = outputs  # one batch, after the last day answered
     assert batch.responses == 3 and batch.errors == [] and spider.unfinished() == []
+    # A 404 for every day is a wrong URL, not a quiet week.
+    spider = SourcesSpider.from_crawler(crawler, specs=[laws], today=dt.date(2026, 5, 3))
+    outputs = []
+    for request in spider.source_requests():
+        outputs += _collect(spider.parse_source(Response(request.url, status=404, request=request)))
+    (batch,) = outputs
+    assert batch.errors == [f"every day answered 404: wrong URL? ({laws.url})"]
 
 
 def _item(url: str, title: str = "t", source: str = "a") -> UpdateItem:
