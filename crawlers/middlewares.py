@@ -16,11 +16,15 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
+
+from tracker.models import utcnow
 
 log = logging.getLogger(__name__)
 
 VALIDATORS_META = "kaisei_validators"
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309's parsing limit: a larger robots.txt is not kept
 BACKOFF_META = "kaisei_backoff"
 
 
@@ -90,6 +94,12 @@ class RobotsTxtObeyingMiddleware(RobotsTxtMiddleware):
 
     async def robot_parser(self, request: Request) -> Any:
         netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            # Fetched by a crawl less than a day ago (tracker.store.cached_robots): obeyed without asking again.
+            cached = (getattr(self.crawler.spider, "robots_cache", None) or {}).get(netloc)
+            if cached is not None:
+                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, cached)
+                self._stats.inc_value("kaisei/robots_cached")
         pending = self._parsers.get(netloc)
         if isinstance(pending, Deferred):
             own: Deferred = Deferred()
@@ -101,3 +111,17 @@ class RobotsTxtObeyingMiddleware(RobotsTxtMiddleware):
             pending.addCallback(relay)
             return await maybe_deferred_to_future(own)
         return await super().robot_parser(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        await super()._parse_robots(response, netloc, request)
+        # Kept for the next crawls: a robots.txt (200), or "no robots.txt" (4xx: everything allowed, RFC 9309).
+        # A server error or a failed download is asked again next time.
+        if response.status == 200 and len(response.body) <= ROBOTS_MAX_BYTES:
+            body = response.body
+        elif 400 <= response.status < 500:
+            body = b""
+        else:
+            return
+        fetched = getattr(self.crawler.spider, "robots_fetched", None)
+        if fetched is not None:
+            fetched[netloc] = (body, utcnow())

@@ -24,7 +24,7 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.errors import CrawlError
 from tracker.models import utcnow
-from tracker.store import BatchOutcome, begin_crawl_run, source_validators, sync_sources
+from tracker.store import BatchOutcome, begin_crawl_run, cached_robots, source_validators, sync_sources
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     with session_scope(engine) as session:
         rows = sync_sources(session=session, specs=specs)
         validators = {name: source_validators(row) for name, row in rows.items()}
+        robots = cached_robots(rows.values())
         run_ids = {name: begin_crawl_run(session=session, source=row).id for name, row in rows.items()}
     log.debug("%d sources ready to crawl", len(specs))
 
@@ -121,7 +122,8 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     # Database writes (and tagging) run on one thread of their own, in order, while the reactor downloads.
     db_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaisei-db")
     process.crawl(crawler, specs=specs, validators=validators, run_ids=run_ids, today=today,
-                  db_engine=engine, report=report, tag=tag, parse_pool=pool, db_executor=db_executor)
+                  db_engine=engine, report=report, tag=tag, parse_pool=pool, db_executor=db_executor,
+                  robots_cache=robots)
     try:
         process.start()
     finally:

@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 
 # Source.settings key holding the HTTP validators of a source's extra URLs (the first URL uses the columns).
 VALIDATORS_KEY = "http_validators"
+# Source.settings key holding the robots.txt of the source's host as last fetched (see cached_robots).
+ROBOTS_KEY = "robots_txt"
+# How long a fetched robots.txt is obeyed without asking again: RFC 9309 (2.4) says no longer than 24 hours.
+ROBOTS_TTL = dt.timedelta(hours=24)
 _SPEC_COLUMNS = ("name", "title", "kind", "url", "language")
 _CHUNK = 500
 
@@ -106,6 +110,9 @@ def sync_sources(*, session: Session, specs: Iterable[Any]) -> dict[str, Source]
                 kept = (row.settings or {}).get(VALIDATORS_KEY)
                 if kept:
                     settings[VALIDATORS_KEY] = kept
+            robots = (row.settings or {}).get(ROBOTS_KEY)
+            if robots:  # kept per host: used only while the source's URL is on that host (cached_robots)
+                settings[ROBOTS_KEY] = robots
         row.title = getattr(spec, "title", "") or ""
         row.kind = spec.kind
         row.url = spec.url
@@ -134,6 +141,37 @@ def source_validators(source: Source) -> dict[str, Validators]:
         if isinstance(pair, dict) and (pair.get("etag") or pair.get("last_modified")):
             result[url] = Validators(pair.get("etag"), pair.get("last_modified"))
     return result
+
+
+def cached_robots(sources: Iterable[Source], *, now: Optional[dt.datetime] = None) -> dict[str, bytes]:
+    """netloc → the robots.txt body fetched for it less than ``ROBOTS_TTL`` ago (from any of ``sources``)."""
+    from urllib.parse import urlsplit
+
+    now = now or utcnow()
+    result: dict[str, bytes] = {}
+    for source in sources:
+        entry = (source.settings or {}).get(ROBOTS_KEY)
+        if not isinstance(entry, dict) or not isinstance(entry.get("body"), str):
+            continue
+        try:
+            fetched = dt.datetime.fromisoformat(entry["fetched_at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=dt.timezone.utc)
+        netloc = entry.get("netloc")
+        if netloc != urlsplit(source.url).netloc or not dt.timedelta(0) <= now - fetched < ROBOTS_TTL:
+            continue
+        result[netloc] = entry["body"].encode("utf-8")
+    return result
+
+
+def set_robots(*, source: Source, netloc: str, body: bytes, fetched_at: dt.datetime) -> None:
+    """Remember the robots.txt just fetched for the host of ``source``."""
+    settings = dict(source.settings or {})
+    settings[ROBOTS_KEY] = {"netloc": netloc, "fetched_at": fetched_at.isoformat(),
+                            "body": body.decode("utf-8", "replace")}
+    source.settings = settings  # a new dict, so the JSON column is seen as changed
 
 
 def set_validators(*, source: Source, validators: dict[str, Validators]) -> None:
@@ -305,13 +343,18 @@ class BatchOutcome:
 def store_source_batch(*, session: Session, source_name: str, items: Sequence[Any], responses: int,
                        not_modified: int, errors: Sequence[str], validators: dict[str, Validators],
                        run_id: Optional[int] = None, started_at: Optional[dt.datetime] = None,
-                       hashes: Optional[dict[str, str]] = None) -> BatchOutcome:
+                       hashes: Optional[dict[str, str]] = None,
+                       robots: Optional[tuple[str, bytes, dt.datetime]] = None) -> BatchOutcome:
     """Everything one source brought: its items upserted, its CrawlRun closed, its validators kept.
 
     ``responses`` counts the answers received (200 or 304), ``not_modified`` the 304s among them and ``errors``
-    the reasons of failed requests or unreadable bodies. Call it inside one transaction.
+    the reasons of failed requests or unreadable bodies. ``robots`` (netloc, body, fetched_at): the robots.txt
+    this crawl fetched for the source's host, kept for the next crawls (:func:`cached_robots`). Call it inside
+    one transaction.
     """
     source = get_source(session=session, name=source_name)
+    if robots is not None:
+        set_robots(source=source, netloc=robots[0], body=robots[1], fetched_at=robots[2])
     run = session.get(CrawlRun, run_id) if run_id else None
     if run is None:
         run = begin_crawl_run(session=session, source=source, started_at=started_at)

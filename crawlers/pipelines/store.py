@@ -51,6 +51,7 @@ class StorePipeline:
                     session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
                     not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
                     run_id=batch.run_id, started_at=batch.started_at, hashes=batch.hashes,
+                    robots=self._robots(batch.source),
                 )
         except Exception as exc:  # the database refused this batch: record it, keep crawling the others
             log.debug("storing %s failed", batch.source, exc_info=True)
@@ -60,6 +61,17 @@ class StorePipeline:
         log.debug("%s: stored %d items (%d new, %d changed) in %.3f s", batch.source, len(batch.items), outcome.new,
                   outcome.changed, time.perf_counter() - started)
         return outcome
+
+    def _robots(self, name: str) -> Optional[tuple[str, bytes, Any]]:
+        """(netloc, body, fetched_at) of the robots.txt this crawl fetched for the host of source ``name``."""
+        from urllib.parse import urlsplit
+
+        spec = getattr(self.spider, "specs", {}).get(name)
+        if spec is None:
+            return None
+        netloc = urlsplit(spec.url).netloc
+        fetched = getattr(self.spider, "robots_fetched", {}).get(netloc)
+        return (netloc, *fetched) if fetched else None
 
     def _record_failure(self, batch: SourceBatch, message: str) -> BatchOutcome:
         """Close the source's CrawlRun as an error, in a transaction of its own, storing no update."""

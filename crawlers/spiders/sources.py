@@ -40,13 +40,18 @@ class SourcesSpider(scrapy.Spider):
 
     def __init__(self, *, specs: Iterable[SourceSpec], validators: Optional[dict[str, dict[str, Validators]]] = None,
                  run_ids: Optional[dict[str, int]] = None, today: Optional[dt.date] = None,
-                 parse_pool: Optional[Executor] = None, **kwargs: Any) -> None:
+                 parse_pool: Optional[Executor] = None, robots_cache: Optional[dict[str, bytes]] = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.specs = {spec.name: spec for spec in specs}
         self.validators = validators or {}
         self.run_ids = run_ids or {}
         self.today = today or dt.datetime.now(JST).date()
         self.parse_pool = parse_pool
+        # netloc → robots.txt body still fresh from an earlier crawl (read by the robots middleware), and
+        # netloc → (body, fetched_at) of those this crawl fetched (stored with each source of that host).
+        self.robots_cache = robots_cache or {}
+        self.robots_fetched: dict[str, tuple[bytes, dt.datetime]] = {}
         self.batches: dict[str, SourceBatch] = {}
         self.pending: dict[str, int] = {}
 

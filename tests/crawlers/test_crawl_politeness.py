@@ -1,13 +1,17 @@
-"""One request at a time per host, also with no delay between two requests (Scrapy's own downloader started
-every queued request of a host at once when DOWNLOAD_DELAY was 0)."""
+"""Politeness: one request at a time per host, also with no delay between two requests (Scrapy's own downloader
+started every queued request of a host at once when DOWNLOAD_DELAY was 0); robots.txt asked at most once a day."""
 
 from __future__ import annotations
+
+import datetime as dt
+import subprocess
 
 from sqlmodel import Session, select
 
 from test_crawl_support import Page, crawl_argv, kaisei, rss, serve, write_config, write_sources
 from tracker.db import create_db_engine
-from tracker.models import Update
+from tracker.models import Source, Update
+from tracker.store import ROBOTS_KEY, ROBOTS_TTL
 
 
 def test_one_request_at_a_time_per_host_without_delay(db_url, tmp_path):
@@ -24,3 +28,40 @@ def test_one_request_at_a_time_per_host_without_delay(db_url, tmp_path):
         assert srv.max_in_flight == 1
     with Session(create_db_engine(db_url)) as session:
         assert len(session.exec(select(Update)).all()) == 5
+
+
+def test_robots_txt_is_kept_for_a_day_and_still_obeyed(db_url, tmp_path):
+    with serve() as srv:
+        srv.add("/robots.txt", Page(b"User-agent: *\nDisallow: /private/\n", "text/plain"))
+        urls = {"r-open": srv.add("/open.xml", Page(rss([("公開", f"{srv.base}/n/1", "")]), etag='"o1"')),
+                "r-private": srv.add("/private/feed.xml", Page(rss([("非公開", f"{srv.base}/n/2", "")])))}
+        sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
+        config = write_config(tmp_path / "kaisei.toml")
+        only = [arg for name in urls for arg in ("--only", name)]
+
+        def crawl() -> subprocess.CompletedProcess:
+            return kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
+
+        first = crawl()
+        assert first.returncode == 1 and "r-private: forbidden by robots.txt" in first.stderr
+        assert len(srv.requests_for("/robots.txt")) == 1
+        # Within the day: robots.txt is not asked for again, and its rules still hold.
+        again = crawl()
+        assert again.returncode == 1 and "r-private: forbidden by robots.txt" in again.stderr
+        assert len(srv.requests_for("/robots.txt")) == 1
+        assert not srv.requests_for("/private/feed.xml")
+        assert srv.requests_for("/open.xml")[-1].status == 304
+        # A day later it is asked for again.
+        engine = create_db_engine(db_url)
+        with Session(engine) as session:
+            for source in session.exec(select(Source).where(Source.name.in_(list(urls)))).all():
+                entry = dict(source.settings[ROBOTS_KEY])
+                entry["fetched_at"] = (dt.datetime.now(dt.timezone.utc) - ROBOTS_TTL).isoformat()
+                source.settings = {**source.settings, ROBOTS_KEY: entry}
+                session.add(source)
+            session.commit()
+        engine.dispose()
+        srv.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", "text/plain"))
+        later = crawl()
+        assert later.returncode == 0, later.stderr
+        assert len(srv.requests_for("/robots.txt")) == 2
