@@ -24,7 +24,7 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.errors import CrawlError
 from tracker.models import utcnow
-from tracker.store import BatchOutcome, begin_crawl_run, cached_robots, source_validators, sync_sources
+from tracker.store import BatchOutcome, begin_crawl_runs, cached_robots, source_validators, sync_sources
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,8 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
         rows = sync_sources(session=session, specs=specs)
         validators = {name: source_validators(row) for name, row in rows.items()}
         robots = cached_robots(rows.values())
-        run_ids = {name: begin_crawl_run(session=session, source=row).id for name, row in rows.items()}
+        runs = begin_crawl_runs(session=session, sources=list(rows.values()))
+        run_ids = {name: run.id for name, run in runs.items()}
     log.debug("%d sources ready to crawl", len(specs))
 
     from crawlers.settings import scrapy_settings

@@ -294,16 +294,26 @@ def _revise(*, session: Session, row: Any, item: Any, digest: str, now: dt.datet
 
 def begin_crawl_run(*, session: Session, source: Source, started_at: Optional[dt.datetime] = None) -> CrawlRun:
     """A ``running`` CrawlRun for ``source``; runs of it left ``running`` by a killed crawl are closed first."""
-    stale = session.exec(select(CrawlRun).where(CrawlRun.source_id == source.id,
-                                                CrawlRun.status == "running")).all()
+    return begin_crawl_runs(session=session, sources=[source], started_at=started_at)[source.name]
+
+
+def begin_crawl_runs(*, session: Session, sources: Sequence[Source],
+                     started_at: Optional[dt.datetime] = None) -> dict[str, CrawlRun]:
+    """name → a new ``running`` CrawlRun for each of ``sources`` (one query and one flush for all of them);
+    runs left ``running`` by a killed crawl are closed first."""
+    if not sources:
+        return {}
+    ids = [source.id for source in sources]
+    stale = session.exec(select(CrawlRun).where(CrawlRun.source_id.in_(ids), CrawlRun.status == "running")).all()
     for run in stale:
         run.status, run.message = "error", "interrupted (the crawl was stopped before this source finished)"
         run.finished_at = run.finished_at or utcnow()
         session.add(run)
-    run = CrawlRun(source_id=source.id, started_at=started_at or utcnow(), status="running")
-    session.add(run)
+    started_at = started_at or utcnow()
+    runs = {source.name: CrawlRun(source_id=source.id, started_at=started_at, status="running") for source in sources}
+    session.add_all(runs.values())
     session.flush()
-    return run
+    return runs
 
 
 def finish_crawl_run(*, session: Session, source: Source, run: CrawlRun, status: str, fetched: int = 0,
