@@ -91,3 +91,15 @@ def test_help_does_not_load_spacy():
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip().endswith("False")
+
+
+def test_tag_reads_cp932_and_broken_bytes():
+    import os
+
+    data = "年末調整のしかた\n".encode("utf-8") + "インボイス制度\n".encode("cp932") + b"\xff\xfe broken\n"
+    env = {k: v for k, v in os.environ.items() if k != "KAISEI_CONFIG"}
+    proc = subprocess.run(KAISEI + ["tag"], input=data, capture_output=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    assert [o["text"] for o in out[:2]] == ["年末調整のしかた", "インボイス制度"]
+    assert len(out) == 3 and "broken" in out[2]["text"]

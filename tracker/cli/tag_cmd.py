@@ -41,7 +41,7 @@ def tag(
     from tracker.tagger import get_tagger
 
     tagger = get_tagger(app_ctx.settings.department_keys())
-    lines = (line.rstrip("\r\n") for line in sys.stdin)
+    lines = (_decode(raw).rstrip("\r\n") for raw in sys.stdin.buffer)
     out = sys.stdout
     for count, (text, result) in enumerate(tagger.iter_tag(lines, batch_size=batch_size, published=published_on), 1):
         if output_format == "json":
@@ -54,6 +54,17 @@ def tag(
         if count % batch_size == 0:
             out.flush()
     out.flush()
+
+
+def _decode(raw: bytes) -> str:
+    """A stdin line as text: UTF-8, else CP932 (a Windows-made file), else UTF-8 with replacement characters —
+    one odd line must not stop the other 9,999."""
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
 
 
 @app.command("retag")
