@@ -134,3 +134,33 @@ def test_no_arbitrary_unicode_crashes_the_extractor(text):
 ])
 def test_cues_in_context(text, expected):
     assert extract_dates(text, published=PUB) == expected
+
+
+# A start date is a 施行日 only when what starts becomes binding: windows for applications, entries, comments,
+# courses and events open on a date without changing any rule (e-Gov's 意見・情報受付開始日 is the classic trap).
+@pytest.mark.parametrize("text, expected", [
+    ("案件番号：495260311 所管府省・部局名等：厚生労働省 カテゴリー：労働・雇用 意見・情報受付開始日：2026/11/20 "
+     "受付締切日時：2026/12/19 23:59", (None, D(2026, 12, 19))),
+    ("募集開始日：2026年12月1日", (None, None)),
+    ("受講申込開始日 2026年12月1日", (None, None)),
+    ("公募開始：令和8年12月1日", (None, None)),
+    ("公開日：2026年11月20日", (None, None)),
+    ("掲載日：2026年11月20日", (None, None)),
+    ("開催日：2026年12月3日", (None, None)),
+    ("開始日：2026年12月1日", (None, None)),
+    ("令和8年12月1日から申請受付を開始します", (None, None)),
+    ("申請受付を開始します（令和8年12月1日から）", (None, None)),
+    ("令和8年12月1日から募集を開始します", (None, None)),
+    ("令和8年12月1日から受講の受付が始まります", (None, None)),
+    ("Applications start on 1 December 2026.", (None, None)),
+    ("Registration for the webinar starts on 3 December 2026", (None, None)),
+    # … and the starts that are 施行日.
+    ("2026年4月1日から制度が開始されます", (D(2026, 4, 1), None)),
+    ("令和9年4月1日から義務化が開始されます", (D(2027, 4, 1), None)),
+    ("令和8年12月1日から新制度の運用が開始されます", (D(2026, 12, 1), None)),
+    ("制度の開始日：令和9年4月1日", (D(2027, 4, 1), None)),
+    ("適用開始日：令和9年4月1日", (D(2027, 4, 1), None)),
+    ("The new regime starts on 6 April 2027.", (D(2027, 4, 6), None)),
+])
+def test_start_dates_that_are_not_effective(text, expected):
+    assert extract_dates(text, published=D(2026, 11, 18)) == expected

@@ -52,9 +52,25 @@ _EFFECTIVE_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*"
     rf"(?:(?:以後|以降)?(?:に|から|より|を)?\s*{_EFFECTIVE_CUE}|(?:以後|以降|から|より)[^。\n]{{0,14}}?{_EFFECTIVE_CUE})"
 )
+# A bare 開始日 is the start of anything (意見・情報受付開始日, 募集開始日): it is a 施行日 only after a subject
+# that starts to apply (施行/適用/制度/義務化 …), written just before it.
 _EFFECTIVE_BEFORE = re.compile(
-    r"(?:施行日|施行期日|施行予定日|適用日|適用開始日|適用開始|効力発生日|運用開始日|開始日)\s*(?:は|:|：)?\s*"
+    r"(?:施行日|施行期日|施行予定日|適用日|適用開始日|適用開始|効力発生日|"
+    r"(?:制度|新制度|運用|義務化|義務付け|義務づけ|施行|適用)(?:の)?開始日)\s*(?:は|:|：)?\s*"
     r"(?:令和|平成)?$"
+)
+# Things that start on a date without anything becoming binding: a window for applications, entries, comments,
+# courses or events. A start cue (開始, 始まり) whose subject is one of these is no 施行日.
+_NOT_EFFECTIVE_START = re.compile(r"受付|募集|公募|申込|申し込み|応募|受講|開催|公開|販売|配信|予約|登録受付|エントリー")
+# 「4月1日から制度が開始されます」: 開始 counts only with a subject that becomes binding.
+_EFFECTIVE_START_AFTER = re.compile(
+    r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:以後|以降|から|より)(?P<mid>[^。\n]{0,14}?)開始(?:され|となり|になり|します|する)"
+)
+_EFFECTIVE_START_SUBJECT = re.compile(r"施行|適用|制度|義務化|義務付け|義務づけ|運用")
+_EFFECTIVE_EN_NOT_START = re.compile(
+    r"\b(?:applications?|registrations?|consultations?|bookings?|enrol?ments?|webinars?|events?|conferences?|"
+    r"recruitment|competitions?|sales?)\b[^.]{0,40}$",
+    re.IGNORECASE,
 )
 _EFFECTIVE_EN_BEFORE = re.compile(
     r"(?:takes?\s+effect|took\s+effect|comes?\s+into\s+force|came\s+into\s+force|coming\s+into\s+force|in\s+force|"
@@ -83,7 +99,7 @@ _DEADLINE_EN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A date next to these is not a 施行日 or a deadline: 公布日, meetings, updates, publication.
-_IGNORE_BEFORE = re.compile(r"(?:公布日?|公布の日|開催日時?|(?<!締切)(?<!締め切り)日時|更新日?|掲載日|発表日|公表日|作成日|閣議決定日?)\s*(?:は|:|：)?\s*$")
+_IGNORE_BEFORE = re.compile(r"(?:公布日?|公布の日|開催日時?|公開日|(?:受付|募集|公募|申込|受講|開催|応募)開始日?(?:時)?|(?<!締切)(?<!締め切り)日時|更新日?|掲載日|発表日|公表日|作成日|閣議決定日?)\s*(?:は|:|：)?\s*$")
 _IGNORE_AFTER = re.compile(r"^\s*(?:\([^)]{1,3}\)\s*){0,2}(?:\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?))?\s*(?:に|付け?で?)?\s*(?:公布|開催(?!日)|更新(?!日)|掲載(?!日)|閣議|公表(?!日)|発表(?!日)|成立)")
 # 「令和8年7月8日付けで〜が公布されました」: a 付け date is the day of an act; it is a 施行日 only when the act is 施行/適用.
 _TSUKE = re.compile(r"^\s*(?:\([^)]{1,3}\)\s*){0,2}付けで?")
@@ -197,8 +213,11 @@ def _classify(norm: str, mention: DateMention, nxt: Optional[DateMention], prev_
         # The act is the clause's last verb-like word: 「〜の施行が公布されました」 is a 公布.
         acts = _TSUKE_ACT.findall(_sentence_right(norm, mention.end, 60))
         return ("effective" if acts and acts[-1] in ("施行", "適用") else None), False
-    if _EFFECTIVE_BEFORE.search(left) or _EFFECTIVE_EN_BEFORE.search(left) or _EFFECTIVE_EN_FROM.search(
-            _sentence_left(norm, mention.start, 120)):
+    if _EFFECTIVE_BEFORE.search(left) or _EFFECTIVE_EN_FROM.search(_sentence_left(norm, mention.start, 120)):
+        return "effective", False
+    en_effective = _EFFECTIVE_EN_BEFORE.search(left)
+    if en_effective and not (re.match(r"(?i)start|commence", en_effective.group(0))
+                             and _EFFECTIVE_EN_NOT_START.search(left[:en_effective.start()])):
         return "effective", False
     if _DEADLINE_BEFORE.search(left) or _DEADLINE_EN_BEFORE.search(left) or _PERIOD_BEFORE.search(left):
         return "deadline", False
@@ -207,7 +226,12 @@ def _classify(norm: str, mention: DateMention, nxt: Optional[DateMention], prev_
     until = _UNTIL_AFTER.match(right)
     if until and _UNTIL_PURPOSE.search(left[-15:] + until.group("rest")):
         return "deadline", False
-    if _EFFECTIVE_AFTER.match(right):
+    effective_after = _EFFECTIVE_AFTER.match(right)
+    if effective_after and not _NOT_EFFECTIVE_START.search(effective_after.group(0)):
+        return "effective", False
+    start_after = _EFFECTIVE_START_AFTER.match(right)
+    if (start_after and _EFFECTIVE_START_SUBJECT.search(start_after.group("mid"))
+            and not _NOT_EFFECTIVE_START.search(start_after.group("mid"))):
         return "effective", False
     return None, False
 
