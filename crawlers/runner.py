@@ -8,6 +8,7 @@ that crawls more than once — the service, the tests, the benchmark — runs ea
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import subprocess
@@ -125,9 +126,13 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     process.crawl(crawler, specs=specs, validators=validators, run_ids=run_ids, today=today,
                   db_engine=engine, report=report, tag=tag, parse_pool=pool, db_executor=db_executor,
                   robots_cache=robots)
+    # Everything loaded so far (Scrapy, Twisted, SQLAlchemy, the settings) lives as long as the process: out of
+    # the collector's sight, a crawl's full collections no longer walk it (0.15-0.2 s of a 60-feed crawl).
+    gc.freeze()
     try:
         process.start()
     finally:
+        gc.unfreeze()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
         # Batches already handed over are written to the end: a transaction is never cut short by us.
