@@ -183,11 +183,12 @@ def test_robots_txt_is_kept_per_host_for_a_day(session, source):
     from tracker.store import ROBOTS_TTL, cached_robots, set_robots
 
     now = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
-    set_robots(source=source, netloc="www.mof.go.jp", body=b"User-agent: *\nDisallow: /x/\n", fetched_at=now)
+    rules = b"User-agent: *\nDisallow: /x/\n"
+    set_robots(source=source, netloc="www.mof.go.jp", body=rules, fetched_at=now)
     session.add(source)
     session.flush()
     rows = sync_sources(session=session, specs=[SPEC])  # the entry survives a refresh of the source's fields
-    assert cached_robots(rows.values(), now=now + ROBOTS_TTL / 2) == {"www.mof.go.jp": b"User-agent: *\nDisallow: /x/\n"}
+    assert cached_robots(rows.values(), now=now + ROBOTS_TTL / 2) == {"www.mof.go.jp": rules}
     assert cached_robots(rows.values(), now=now + ROBOTS_TTL) == {}
     assert cached_robots(rows.values(), now=now - dt.timedelta(minutes=1)) == {}  # a clock set back: ask again
     moved = SourceSpec(name="mof-news", title="財務省", kind="feed", url="https://news.mof.go.jp/news.rss")
