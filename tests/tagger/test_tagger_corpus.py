@@ -71,3 +71,27 @@ def test_holdout_is_hand_written_and_converted():
     assert records == load_split("holdout")
     generated = {r["text"] for r in gen.read_jsonl(CORPUS_DIR / "generated.jsonl")}
     assert not generated & {r["text"] for r in records}
+
+
+def test_train_only_supplement_is_reproducible_and_leaves_the_split_alone(splits):
+    shipped = gen.read_jsonl(CORPUS_DIR / gen.SUPPLEMENT_FILE)
+    assert gen.generate_supplement() == shipped
+    texts = {r["text"] for part in splits.values() for r in part}
+    assert not texts & {r["text"] for r in shipped}  # never a dev/test text, never a duplicate
+    assert not {r["group"] for r in shipped} & {r["group"] for part in (splits["dev"], splits["test"]) for r in part}
+    for r in shipped:
+        assert set(r["departments"]) <= set(DEPARTMENTS) and set(r["topics"]) <= set(TOPICS)
+        assert bool(r["departments"]) == bool(r["topics"])
+    none_share = sum(1 for r in shipped if not r["departments"]) / len(shipped)
+    assert 0.65 <= none_share <= 0.85
+
+
+def test_supplement_labels_law_names_by_the_law_not_by_the_frame():
+    shipped = gen.read_jsonl(CORPUS_DIR / gen.SUPPLEMENT_FILE)
+    by_law = collections.defaultdict(set)
+    for r in shipped:
+        if r["group"].startswith("ja:law:"):
+            by_law[r["group"].rsplit(":", 1)[1]].add(tuple(r["departments"]))
+    assert by_law["漁業調整規則"] == {()} and by_law["学校教育法施行規則"] == {()} and by_law["自衛隊法"] == {()}
+    assert by_law["法人税法"] == {("accounting",)} and by_law["労働基準法"] == {("hr",)}
+    assert by_law["所得税法"] == {("accounting", "hr")} and by_law["会社法"] == {("legal",)}

@@ -122,7 +122,7 @@ DEPARTMENT_PHRASES_JA: dict[str, list[str]] = {
     "it": ["システム", "情報システム", "クラウド", "セキュリティ", "サイバー", "ソフトウェア", "IT", "AI", "生成AI",
            "IoT", "脆弱性", "ネットワーク", "サーバ", "サーバー", "電子メール", "API", "DX", "情報処理", "不正アクセス",
            "マルウェア", "ランサムウェア", "パスワード", "多要素認証", "暗号", "電子署名", "電子証明書",
-           "タイムスタンプ", "SBOM", "VPN", "ウイルス", "アプリ", "アプリケーション", "デジタル"],
+           "タイムスタンプ", "SBOM", "VPN", "コンピュータウイルス", "コンピューターウイルス", "ウイルス対策", "アプリ", "アプリケーション", "デジタル"],
 }
 DEPARTMENT_PHRASES_EN: dict[str, list[str]] = {
     "accounting": ["hmrc", "tax", "taxes", "tax return", "bookkeeping", "accounts", "accounting", "audit", "invoice",

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from tracker.tagger.corpus.generate import SUPPLEMENT_FILE, read_jsonl
 from tracker.tagger.evaluate import CORPUS_DIR, evaluate, format_report, load_split
 from tracker.tagger.labels import DEPARTMENTS, TOPICS
 from tracker.tagger.pipeline import RELEVANT, model_text
@@ -98,6 +99,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         overrides[key] = json.loads(value) if value[:1] in "0123456789-[{tfn\"" else value
     manifest = check_manifest()
     splits = {name: load_split(name) for name in ("train", "dev", "test")}
+    # Records added after the split was frozen (corpus/generate.py) train only; dev and test stay as frozen.
+    supplement_path = CORPUS_DIR / SUPPLEMENT_FILE
+    if supplement_path.exists():
+        splits["train"] = splits["train"] + read_jsonl(supplement_path)
     holdout_path = CORPUS_DIR / "holdout.jsonl"
     if holdout_path.exists():
         splits["holdout"] = load_split("holdout")

@@ -3,6 +3,10 @@
     python -m tracker.tagger.corpus.generate            # writes generated.jsonl; writes the split files once
     python -m tracker.tagger.corpus.generate --force    # also rewrites train/dev/test (changes the frozen split!)
 
+It also writes ``train_supplement.jsonl`` (subjects_laws: law names as e-Gov lists them, more kinds of none): records
+added after the split was frozen go to training only, from their own random source, so the frozen files stay as
+they are.
+
 Each record: id, text, lang, departments, topics, effective_on, deadline_on, published, group, category. The
 split is by *group* (one subject or one headline pattern), so the dev and test splits hold subjects and phrasings
 the model never saw in training. The split files are frozen: once written they are only rewritten with --force,
@@ -299,6 +303,71 @@ def generate(seed: int = SEED) -> list[dict[str, Any]]:
     return gen.records
 
 
+# --- the train-only supplement (subjects_laws): law names as e-Gov lists them, more kinds of none ----------------
+
+SUPPLEMENT_SEED = SEED + 1
+SUPPLEMENT_FILE = "train_supplement.jsonl"
+_KIND_NO = {"法律": "法律", "政令": "政令", "内閣府令": "内閣府令"}
+
+
+def _law_number(kind: str, issuer: str, era: str, year: int, n: int) -> str:
+    """A law number as e-Gov writes it (「令和八年厚生労働省令第百号」 style, kanji numerals up to 99)."""
+    form = _KIND_NO.get(kind) or (issuer + ("令" if kind == "省令" else kind))
+    return f"{era}{_kanji_number(year)}年{form}第{_kanji_number(n)}号"
+
+
+def generate_supplement(seed: int = SUPPLEMENT_SEED, *, exclude: Optional[set[str]] = None) -> list[dict[str, Any]]:
+    """The train-only records of ``subjects_laws``, from their own seeded random source so that adding them leaves
+    ``generated.jsonl`` and the frozen split untouched. Texts in ``exclude`` (the generated corpus) are skipped."""
+    from tracker.tagger.corpus import subjects_laws as bank
+
+    gen = Generator(seed)
+    gen.seen = set(exclude if exclude is not None else (r["text"] for r in generate()))
+    rng = gen.rng
+    laws = [(name, kind, issuer, deps, topics) for name, kind, issuer, deps, topics in bank.RELEVANT_LAWS]
+    laws += [(name, kind, issuer, [], []) for name, kind, issuer in bank.NONE_LAWS]
+    for name, kind, issuer, deps, topics in laws:
+        for _ in range(6):
+            pub = gen._pub()
+            shown = name
+            if kind in ("規則", "条例") and not issuer.endswith(("都", "市")):
+                shown = rng.choice(subjects_ja.PLACES) + name  # 漁業調整規則 are prefectural rules
+            era, ey = _wareki_year(pub.year)
+            amend_kind = {"規則": "規則", "条例": "条例"}.get(kind, "法律" if kind == "法律" else kind)
+            amend_no = _law_number(amend_kind, issuer, era, ey, rng.randint(1, 99))
+            slots = {"name": shown, "kind": amend_kind, "omnibus": rng.choice(bank.OMNIBUS), "amend_no": amend_no}
+            head = _fill(rng.choice(bank.TITLE_FRAMES), slots)
+            eff: Optional[dt.date] = None
+            parts = [head]
+            if rng.random() < 0.6:
+                effective = pub + dt.timedelta(days=rng.randint(0, 200))
+                frame = rng.choice(bank.SUMMARY_FRAMES)
+                old_era, last_year = rng.choice([("昭和", 63), ("平成", 30)])
+                law_no = _law_number(kind, issuer, old_era, rng.randint(2, last_year), rng.randint(1, 99))
+                amend = f"{name}の一部を改正する{amend_kind}"
+                parts.append(_fill(frame, {"law_no": law_no, "amend": amend, "amend_no": amend_no,
+                                           "promulgated": f"{pub:%Y-%m-%d}", "effective": f"{effective:%Y-%m-%d}"}))
+                eff = effective if "{effective}" in frame else None
+            group = f"ja:law:{'relevant' if deps else 'none'}:{name}"
+            gen._add(text="\n".join(parts), lang="ja", deps=sorted(deps), topics=sorted(topics), eff=eff, dl=None,
+                     pub=pub, group=group, category="relevant" if deps else "law_names")
+    for category, block in bank.NONE_CATEGORIES.items():
+        for i, pattern in enumerate(block["patterns"]):
+            for _ in range(6):
+                pub = gen._pub()
+                agency = rng.choice(block["agencies"])
+                slots = gen._slots("ja", subjects_ja, agency, pub)
+                slots["agency"] = _fill(agency, slots)
+                parts = [_fill(pattern, slots)]
+                if rng.random() < 0.5:
+                    parts.append(_fill(rng.choice(bank.NONE_LEADS), slots))
+                gen._add(text=gen._join(parts, "ja"), lang="ja", deps=[], topics=[], eff=None, dl=None, pub=pub,
+                         group=f"ja:none:{category}:{i}", category=category)
+    for i, record in enumerate(gen.records):
+        record["id"] = f"s{i:05d}"
+    return gen.records
+
+
 def _hash(group: str, seed: int) -> str:
     return hashlib.sha256(f"{seed}:{group}".encode()).hexdigest()
 
@@ -342,6 +411,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     counts = {lang: sum(1 for r in records if r["lang"] == lang) for lang in ("ja", "en")}
     none = sum(1 for r in records if not r["departments"])
     print(f"generated {len(records)} records ({counts['ja']} ja, {counts['en']} en), none {none / len(records):.0%}")
+    # Train-only, so never part of the frozen split: rewritten on every run (it is reproducible all the same).
+    supplement = generate_supplement(exclude={r["text"] for r in records})
+    write_jsonl(args.out / SUPPLEMENT_FILE, supplement)
+    none_sup = sum(1 for r in supplement if not r["departments"])
+    print(f"{SUPPLEMENT_FILE}: {len(supplement)} train-only records, none {none_sup / len(supplement):.0%}")
     manifest_path = args.out / "manifest.json"
     if manifest_path.exists() and not args.force:
         print(f"split files kept (frozen; see {manifest_path.name}); use --force to rewrite them")
