@@ -101,6 +101,9 @@ class Update(SQLModel, table=True):
     language: str = Field(default="ja", max_length=10)
     tagged_at: Optional[dt.datetime] = _utc_field()
     tagger_version: Optional[str] = None
+    # The dates the tagger filled in, as it filled them ({"effective_on": "2026-04-01"}): a date still equal to its
+    # entry here is the tagger's and is recomputed by retag; any other (a source's, a person's) is never touched.
+    tagger_dates: Optional[dict] = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
 
 
 class UpdateRevision(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """Store integration of the tagger: tag updates, write their Tag rows, re-tag with the current model.
 
 Model and rule tags of an update are replaced on every tagging; manual tags (a person's word) are never touched,
-and ``tracker.tags.effective_labels`` lets them win. Dates a source gave structurally are kept.
+and ``tracker.tags.effective_labels`` lets them win. Dates a source gave structurally (or a person set) are kept; the
+dates the tagger filled in are recorded in ``Update.tagger_dates`` and recomputed on every tagging.
 """
 
 from __future__ import annotations
@@ -52,8 +53,30 @@ def configured_departments(*, session: Session) -> list[str]:
     return keys or list(DEPARTMENTS)
 
 
+def _apply_dates(update: Update, *, effective_on: Optional[dt.date], deadline_on: Optional[dt.date]) -> None:
+    """Fill or recompute the dates the tagger owns; leave the others alone.
+
+    A date is the tagger's when it still equals what the tagger wrote (``update.tagger_dates``): a source's date (set
+    by the crawl, which also resets it when the page changes) or a person's differs from that record, or has none.
+    Such a date is recomputed from the current text and extractor, and cleared when no date carries its cue any more.
+    An empty date is filled; any other date is kept.
+    """
+    previous = dict(update.tagger_dates or {})
+    owned: dict[str, str] = {}
+    for name, found in (("effective_on", effective_on), ("deadline_on", deadline_on)):
+        current = getattr(update, name)
+        mine = current is not None and previous.get(name) == current.isoformat()
+        if current is None or mine:
+            setattr(update, name, found)
+            if found is not None:
+                owned[name] = found.isoformat()
+    # A new dict, so the ORM sees the JSON column change.
+    update.tagger_dates = owned or None
+
+
 def tag_updates(*, session: Session, updates: list[Update]) -> None:
-    """Tag each update and write its model/rule Tag rows (manual ones untouched); fill missing dates."""
+    """Tag each update and write its model/rule Tag rows (manual ones untouched); fill missing dates and recompute
+    the ones the tagger filled before."""
     if not updates:
         return
     from tracker.tagger import get_tagger
@@ -79,10 +102,7 @@ def tag_updates(*, session: Session, updates: list[Update]) -> None:
                     session.add(Tag(update_id=update.id, kind=kind, label=label,
                                     score=round(result.scores.get(label, 1.0), 4),
                                     origin=result.origins.get(label, "model"), reason=result.reasons.get(label)))
-            if update.effective_on is None and result.effective_on is not None:
-                update.effective_on = result.effective_on
-            if update.deadline_on is None and result.deadline_on is not None:
-                update.deadline_on = result.deadline_on
+            _apply_dates(update, effective_on=result.effective_on, deadline_on=result.deadline_on)
             update.tagged_at = now
             update.tagger_version = tagger.version
             session.add(update)

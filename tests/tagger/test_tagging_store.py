@@ -95,3 +95,40 @@ def test_configured_departments_limit_the_labels(session):
     tag_updates(session=session, updates=[update])
     departments = {label for kind, label, _ in _tags(session, update.id) if kind == "department"}
     assert departments == {"hr"}
+
+
+def test_retag_recomputes_the_dates_the_tagger_set_and_only_those(session):
+    # The e-Gov trap: an older extractor took 意見・情報受付開始日 as the 施行日. That date was the tagger's, so a
+    # retag with the current extractor must drop it; the deadline the source gave and a date a person set stay.
+    summary = "意見・情報受付開始日：2026/11/20 受付締切日時：2026/12/19 23:59"
+    stale = _update(session, "https://example.org/20", "労働安全衛生規則の一部を改正する省令案に関する意見募集",
+                    summary=summary, deadline_on=dt.date(2026, 12, 19), effective_on=dt.date(2026, 11, 20),
+                    tagger_dates={"effective_on": "2026-11-20"})
+    person = _update(session, "https://example.org/21", "育児・介護休業法の改正について", summary=summary,
+                     effective_on=dt.date(2027, 4, 1), tagger_dates={"effective_on": "2026-11-20"})
+    session.commit()
+    assert retag(session=session) == 2
+    session.commit()
+    session.refresh(stale)
+    session.refresh(person)
+    assert stale.effective_on is None and stale.deadline_on == dt.date(2026, 12, 19)
+    assert stale.tagger_dates is None  # the source's deadline is not recorded as the tagger's
+    assert person.effective_on == dt.date(2027, 4, 1)  # differs from what the tagger wrote: a person's, kept
+    assert person.deadline_on == dt.date(2026, 12, 19) and person.tagger_dates == {"deadline_on": "2026-12-19"}
+
+
+def test_tagger_dates_follow_the_text_across_retags(session):
+    update = _update(session, "https://example.org/22", "最低賃金の改定について",
+                     summary="令和8年10月1日から施行します。")
+    tag_updates(session=session, updates=[update])
+    session.commit()
+    assert update.effective_on == dt.date(2026, 10, 1)
+    assert update.tagger_dates == {"effective_on": "2026-10-01"}
+    # The text is corrected (as the crawl's revise does, which keeps the tagger's old date in the row).
+    update.summary = "令和8年11月1日から施行します。"
+    session.add(update)
+    session.commit()
+    retag(session=session)
+    session.commit()
+    session.refresh(update)
+    assert update.effective_on == dt.date(2026, 11, 1) and update.tagger_dates == {"effective_on": "2026-11-01"}
