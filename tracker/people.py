@@ -37,9 +37,21 @@ def validate_handle(handle: str) -> str:
 
 
 def validate_email(email: str) -> str:
+    """The address, stripped, when a digest can be sent to it; else a one-line ``KaiseiError``.
+
+    Besides the loose shape check, the address must be one the mail header accepts (ASCII local part, dot-atom),
+    so that a person added here never stops ``kaisei digest`` later.
+    """
+    from email.headerregistry import Address
+
     email = (email or "").strip()
     if not EMAIL_RE.match(email):
         raise KaiseiError(f"bad email address {email!r}")
+    try:
+        Address(addr_spec=email)
+    except (ValueError, IndexError) as exc:
+        reason = "use ASCII before the @" if not email.split("@")[0].isascii() else "not a valid address"
+        raise KaiseiError(f"bad email address {email!r}: {reason}") from exc
     return email
 
 

@@ -25,10 +25,20 @@ def test_bad_handle(session, handle):
         add_person(session=session, handle=handle, name="x", email="x@example.jp", departments=["hr"])
 
 
-@pytest.mark.parametrize("email", ["", "x", "x@", "@example.jp", "a b@example.jp", "x@exa mple.jp", "x@-bad.jp"])
+@pytest.mark.parametrize("email", ["", "x", "x@", "@example.jp", "a b@example.jp", "x@exa mple.jp", "x@-bad.jp",
+                                   "山田@example.jp", "a..b@example.jp", ".a@example.jp", "a:b@example.jp"])
 def test_bad_email(session, email):
     with pytest.raises(KaiseiError, match="bad email"):
         add_person(session=session, handle="x", name="x", email=email, departments=["hr"])
+
+
+def test_email_accepted_is_one_the_digest_can_address(session):
+    # Found in QA: 山田@example.jp was accepted here, then stopped `kaisei digest --dry-run` for everyone.
+    from email.headerregistry import Address
+
+    for handle, email in (("obrien", "o'brien+kaisei@example.co.jp"), ("first", "first.last@mailhost")):
+        person = add_person(session=session, handle=handle, name="x", email=email, departments=["hr"])
+        assert Address(display_name="x", addr_spec=person.email).addr_spec == email
 
 
 def test_intranet_email_is_fine(session):
