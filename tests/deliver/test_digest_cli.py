@@ -109,3 +109,23 @@ def test_a_second_sender_waits_its_turn(capsys, seeded, db_url, engine, tmp_path
     with job_lock(engine, "digest", lock_dir=str(tmp_path)):
         code, _, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest")
     assert code == 1 and "another kaisei is sending the digest" in err
+
+
+@pytest.mark.parametrize("mode", ["--dry-run", "--to-dir"])
+def test_a_bad_address_stops_only_its_own_digest(capsys, seeded, db_url, tmp_path, mode):
+    # Found in QA: one stored address the mail header refuses (an older kaisei let 山田@… in) stopped the preview
+    # for everyone. Now it is one line on stderr, the others are still shown or written, and the exit is 1.
+    from tracker.models import Person
+
+    person = seeded.exec(select(Person).where(Person.handle == "yamada")).one()
+    person.email = "山田@example.co.jp"
+    seeded.add(person)
+    seeded.commit()
+    args = [mode] if mode == "--dry-run" else [mode, str(tmp_path / "mail")]
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest", *args)
+    assert code == 1
+    assert err.strip().splitlines() == ["kaisei: digest: person 'yamada': bad email address '山田@example.co.jp'"]
+    assert "smith" in out and "1 digest(s)" in out
+    if mode == "--to-dir":
+        assert [p.name.split("-")[-1] for p in (tmp_path / "mail").glob("*.eml")] == ["smith.eml"]
+    assert _recorded(seeded) == 0

@@ -35,20 +35,35 @@ def digest(
         raise typer.BadParameter("use --dry-run or --to-dir, not both", param_hint="--to-dir")
     app_ctx = get_context(ctx, db=db, config=config)
     settings, engine = app_ctx.settings, app_ctx.engine
+    # A digest that cannot be made (a person's bad address) is one line on stderr; the others are still shown.
+    unbuilt: list[str] = []
     if dry_run:
-        digests = preview_digests(engine=engine, settings=settings, only=only)
+        digests = preview_digests(engine=engine, settings=settings, only=only, errors=unbuilt)
         for d in digests:
             typer.echo(f"{d.handle}\t{d.email}\t{d.lang}\t{d.new_count} new\t{d.reminder_count} due\t{d.subject}")
         typer.echo(f"{len(digests)} digest(s) would be sent; nothing sent, nothing recorded")
+        _report_unbuilt(unbuilt)
         return
     if to_dir is not None:
-        written = write_digests(engine=engine, settings=settings, directory=to_dir, only=only)
+        written = write_digests(engine=engine, settings=settings, directory=to_dir, only=only, errors=unbuilt)
         for d, path in written:
             typer.echo(f"{path}\t{d.new_count} new\t{d.reminder_count} due")
         typer.echo(f"{len(written)} digest(s) written to {to_dir}; nothing sent, nothing recorded")
+        _report_unbuilt(unbuilt)
         return
     with job_lock(engine, "digest", lock_dir=settings.schedule.lock_dir) as got:
         if not got:
             raise KaiseiError("another kaisei is sending the digest right now (lock held); nothing sent")
         report = deliver_digests(engine=engine, settings=settings, only=only)
     typer.echo(report.summary())
+
+
+def _report_unbuilt(unbuilt: list[str]) -> None:
+    """One line per digest that could not be made, then exit 1."""
+    if not unbuilt:
+        return
+    import sys
+
+    for line in unbuilt:
+        sys.stderr.write(f"kaisei: digest: {line}\n")
+    raise typer.Exit(1)

@@ -129,10 +129,13 @@ class DigestNotSent(MailError):
 
 
 def preview_digests(*, engine: Engine, settings: Settings, now: Optional[dt.datetime] = None,
-                    only: Optional[Iterable[str]] = None) -> list[Digest]:
-    """The digests a run would send now (rendered), recording nothing: for ``--dry-run``."""
+                    only: Optional[Iterable[str]] = None, errors: Optional[list[str]] = None) -> list[Digest]:
+    """The digests a run would send now (rendered), recording nothing: for ``--dry-run``.
+
+    With ``errors``, a digest that cannot be made (a bad address) is skipped and its one-line reason appended.
+    """
     with session_scope(engine) as session:
-        digests = list(build_digests(session=session, settings=settings, now=now, only=only))
+        digests = list(build_digests(session=session, settings=settings, now=now, only=only, errors=errors))
         session.rollback()
     return digests
 
@@ -141,8 +144,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def write_digests(*, engine: Engine, settings: Settings, directory: Path, now: Optional[dt.datetime] = None,
-                  only: Optional[Iterable[str]] = None) -> list[tuple[Digest, Path]]:
-    """Write each owed digest to ``directory`` as ``<date>-<handle>.eml``, recording nothing (a preview to open)."""
+                  only: Optional[Iterable[str]] = None,
+                  errors: Optional[list[str]] = None) -> list[tuple[Digest, Path]]:
+    """Write each owed digest to ``directory`` as ``<date>-<handle>.eml``, recording nothing (a preview to open).
+
+    With ``errors``, a digest that cannot be made (a bad address) is skipped and its one-line reason appended.
+    """
     directory = Path(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -151,7 +158,7 @@ def write_digests(*, engine: Engine, settings: Settings, directory: Path, now: O
     written = []
     stamp = (now or utcnow()).strftime("%Y%m%d")
     with session_scope(engine) as session:
-        for digest in build_digests(session=session, settings=settings, now=now, only=only):
+        for digest in build_digests(session=session, settings=settings, now=now, only=only, errors=errors):
             path = directory / f"{stamp}-{_UNSAFE.sub('_', digest.handle)}.eml"
             try:
                 path.write_bytes(digest.message.as_bytes())
