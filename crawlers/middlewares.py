@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -112,16 +113,19 @@ class RobotsTxtObeyingMiddleware(RobotsTxtMiddleware):
             return await maybe_deferred_to_future(own)
         return await super().robot_parser(request)
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        await super()._parse_robots(response, netloc, request)
-        # Kept for the next crawls: a robots.txt (200), or "no robots.txt" (4xx: everything allowed, RFC 9309).
-        # A server error or a failed download is asked again next time.
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Keep the robots.txt this crawl fetched for the next crawls: a robots.txt (200), or "no robots.txt"
+        (4xx: everything allowed, RFC 9309). A server error or a failed download is asked again next time."""
+        if not request.meta.get("dont_obey_robotstxt") or not request.url.endswith("/robots.txt"):
+            return response
         if response.status == 200 and len(response.body) <= ROBOTS_MAX_BYTES:
             body = response.body
         elif 400 <= response.status < 500:
             body = b""
         else:
-            return
+            return response
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0]  # the host asked, before redirects
         fetched = getattr(self.crawler.spider, "robots_fetched", None)
         if fetched is not None:
-            fetched[netloc] = (body, utcnow())
+            fetched[urlsplit(first_url).netloc] = (body, utcnow())
+        return response
