@@ -244,7 +244,10 @@ def queue_filter(*, session: Session, person: Person, state: Optional[str] = Non
         # and a badly estimated join makes it sort the whole queue instead of walking the index.
         conditions.append(~sa.exists(mine) if state == "unread" else sa.exists(mine.where(Status.state == state)))
     if source is not None:
-        conditions.append(Update.source_id.in_(select(Source.id).where(Source.name == source)))
+        source_id = session.exec(select(Source.id).where(Source.name == source)).first()
+        if source_id is None:  # a typo would otherwise look like an empty queue
+            raise NotFoundError(f"unknown source {source!r}")
+        conditions.append(Update.source_id == source_id)
     if search and search.strip():
         conditions.append(Update.title.contains(search.strip(), autoescape=True))
     return conditions

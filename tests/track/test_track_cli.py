@@ -115,6 +115,12 @@ def test_status_commands(kaisei, seeded):
     code, out, _ = kaisei("status", "team", "--format", "json")
     team = {(r["department"], r["handle"]): r for r in json.loads(out)}
     assert team[("accounting", "taro")]["applied"] == 1 and team[("hr", "taro")]["unread"] == 1
+    # Found in QA: the table showed department keys even in Japanese; an unknown source looked like an empty queue.
+    code, out, _ = kaisei("--lang", "ja", "status", "team")
+    assert [line.split()[0] for line in out.splitlines()[2:]] == ["経理", "人事"]
+    assert kaisei("status", "team")[1].splitlines()[2].split()[0] == "Accounting"
+    assert kaisei("status", "show", "taro", "--source", "no-such-source") == (
+        1, "", "kaisei: unknown source 'no-such-source'\n")
 
 
 def test_updates_tag(kaisei, seeded):

@@ -147,15 +147,18 @@ def team(
     from tracker.status import team_summary
 
     app_ctx = get_context(ctx, db=db, config=config, lang=lang)
+    from tracker.departments import department_name, list_departments
+
     with app_ctx.session() as session:
         rows = team_summary(session=session, department=department)
+        names = {d.key: department_name(d, app_ctx.lang) for d in list_departments(session=session)}
     if fmt == TableOrJson.json:
         write_json([r.as_dict() for r in rows])
         return
     headers = (("部署", "ハンドル", "氏名", "未読", "既読", "学習済", "適用済", "期限超過") if app_ctx.lang == "ja" else
                ("department", "handle", "name", "unread", "read", "studied", "applied", "overdue"))
-    print_table(headers, [(r.department, r.handle, r.name, r.unread, r.read, r.studied, r.applied, r.overdue)
-                          for r in rows])
+    print_table(headers, [(names.get(r.department, r.department), r.handle, r.name, r.unread, r.read, r.studied,
+                           r.applied, r.overdue) for r in rows])
 
 
 # --- kaisei export ---------------------------------------------------------------------------------------------
