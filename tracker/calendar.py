@@ -73,15 +73,20 @@ _COLUMNS = (Update.id, Update.title, Update.url, Source.name.label("source"), So
 
 
 def deadlines(*, session: Session, person: PersonRef, days: int = 90, today: Optional[dt.date] = None,
-              past_days: Optional[int] = None) -> list[DeadlineItem]:
+              past_days: Optional[int] = None, department: Optional[str] = None) -> list[DeadlineItem]:
     """The person's dates to watch, by date: 施行日/締切 of their departments' updates within the next ``days``
     days, and those already passed on updates the person has not applied (looking back ``past_days`` days, or
-    without limit)."""
+    without limit). ``department`` keeps one of the person's departments (none when it is not theirs)."""
     person = resolve_person(session=session, person=person)
     today = _today(today)
     until = today + dt.timedelta(days=days)
     since = today - dt.timedelta(days=past_days) if past_days is not None else None
     deps = person_departments(session=session, person_id=person.id)
+    if department is not None:
+        from tracker.departments import get_department
+
+        get_department(session=session, key=department)  # an unknown key is one clear line
+        deps = [department] if department in deps else []
     if not deps:
         return []
 

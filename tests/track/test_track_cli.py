@@ -168,6 +168,11 @@ def test_calendar(kaisei, seeded, tmp_path):
     assert [str(e["UID"]) for e in icalendar.Calendar.from_ical(out).walk("VEVENT")] == [
         f"update-{b.id}-deadline@kaisei"]
     assert kaisei("calendar", "--person", "ghost")[2] == "kaisei: unknown person 'ghost'\n"
+    # Found in QA: --department was ignored beside --person.
+    code, out, _ = kaisei("calendar", "--person", "taro", "--days", "36500", "--department", "hr")
+    assert [str(e["UID"]) for e in icalendar.Calendar.from_ical(out).walk("VEVENT")] == [
+        f"update-{b.id}-deadline@kaisei"]
+    assert kaisei("calendar", "--person", "taro", "--department", "sales")[0] == 1
     target = tmp_path / "kaisei.ics"
     assert kaisei("calendar", "-o", str(target))[0] == 0
     assert target.read_bytes().count(b"BEGIN:VEVENT\r\n") == 2

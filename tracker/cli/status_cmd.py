@@ -216,7 +216,8 @@ def calendar_(
                                        help="Dates up to this many days ahead (default 90 with --person, "
                                        "else all)."),
     department: Optional[str] = typer.Option(None, "--department", "-d",
-                                             help="Without --person: only this department's updates."),
+                                             help="Only this department's updates (with --person: one of "
+                                             "theirs)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     db: DbOpt = None, config: ConfigOpt = None, lang: LangOpt = None,
 ) -> None:
@@ -229,7 +230,8 @@ def calendar_(
     app_ctx = get_context(ctx, db=db, config=config, lang=lang)
     with app_ctx.session() as session:
         if person:
-            items = deadlines(session=session, person=person, days=90 if days is None else days)
+            items = deadlines(session=session, person=person, days=90 if days is None else days,
+                              department=department)
             name = f"kaisei: {person}"
         else:
             today = dt.datetime.now(JST).date()
