@@ -349,6 +349,14 @@ async def test_team_screen_counts_per_department_and_person(settings, engine, wo
         assert hr == ["人事", "山田 花子 (hanako)", "1", "1", "0", "0", "0"]
         legal = [c.plain for c in table.get_row("legal:taro")]
         assert legal == ["法務", "佐藤 太郎 (taro)", "0", "0", "1", "0", "0"]
+        # Found in QA: the footer offered "⏎ 詳細" here, and enter did nothing. Nor does `?` list it; q quits from `?`.
+        assert "詳細" not in _plain(app)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysModal) and "詳細を開く" not in _plain(app) and "次の画面" in _plain(app)
+        await pilot.press("q")
+        await settle(pilot)
+    assert app.return_code == 0
 
 
 async def test_sources_screen_and_background_crawl(settings, engine, world, tmp_path):

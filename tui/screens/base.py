@@ -37,13 +37,18 @@ class KaiseiTable(DataTable):
 
     BINDINGS = [key("enter", "select_cursor", "detail")]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, opens_detail: bool = True, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
+        self.opens_detail = opens_detail
 
     def on_mount(self) -> None:
         localize(self, self.app.lang)
+        if not self.opens_detail:
+            # Team and Sources rows have no detail: enter is neither offered in the footer nor in `?`.
+            self._bindings.key_to_bindings["enter"] = [
+                b for b in self._bindings.key_to_bindings.get("enter", []) if b.id != "kaisei.detail"]
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         # Scrolled (wheel, page keys) near the last row: a screen that loads lazily adds the next rows.

@@ -139,6 +139,9 @@ class TagsModal(_Modal):
 class KeysModal(_Modal):
     """Every key of the screen below, including those the footer does not show."""
 
+    # A modal hides the app's keys; this one has no input, so q quits here too, as the keys list says.
+    BINDINGS = [key("q", "app.quit", "quit")]
+
     def __init__(self, active_bindings) -> None:
         super().__init__()
         self.active = active_bindings

@@ -28,7 +28,7 @@ class SourcesScreen(MainScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="sources-header", classes="screen-header")
-        yield KaiseiTable(id="sources-table")
+        yield KaiseiTable(id="sources-table", opens_detail=False)
         yield ProgressBar(total=None, show_eta=False, id="crawl-progress", classes="hidden")
         yield Log(id="crawl-log", classes="hidden", max_lines=500)
         yield Footer()

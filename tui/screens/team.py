@@ -22,7 +22,7 @@ class TeamScreen(MainScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="team-header", classes="screen-header")
-        yield KaiseiTable(id="team-table", zebra_stripes=False)
+        yield KaiseiTable(id="team-table", zebra_stripes=False, opens_detail=False)
         yield Footer()
 
     def on_mount(self) -> None:
