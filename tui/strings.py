@@ -120,6 +120,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # team / sources
     "team.all": ("全体", "All"),
     "sources.never": ("未取得", "never"),
+    # a source's last crawl; English keeps the words `kaisei sources` prints
+    "sources.status.ok": ("正常", "ok"),
+    "sources.status.not_modified": ("変更なし", "not_modified"),
+    "sources.status.error": ("エラー", "error"),
+    "sources.status.running": ("取得中", "running"),
+    "sources.status.interrupted": ("中断", "interrupted"),
     "crawl.running": ("取得中…", "Crawling…"),
     "crawl.done": ("取得完了（終了コード {code}）", "Crawl finished (exit {code})"),
     "crawl.busy": ("取得はすでに実行中です", "A crawl is already running"),

@@ -378,7 +378,9 @@ async def test_sources_screen_and_background_crawl(settings, engine, world, tmp_
         assert isinstance(screen, SourcesScreen)
         table = screen.query_one("#sources-table")
         fsa = [c.plain for c in table.get_row("fsa")]
-        assert fsa[0] == "fsa" and fsa[3] == "error" and fsa[4] == "1"
+        assert fsa[0] == "fsa" and fsa[3] == "エラー" and fsa[4] == "1"  # the status in the UI's language (QA)
+        assert [c.plain for c in table.get_row("nta")][3] == "正常"
+        assert "詳細" not in _plain(app)
         assert fsa[5] == "HTTP 503 [bold]Service Unavailable[/bold]"
         assert [c.plain for c in table.get_row("nta")][4] == "3"
         await pilot.press("c")

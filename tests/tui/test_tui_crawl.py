@@ -55,7 +55,7 @@ async def test_c_crawls_the_sample_site_in_the_background(tmp_path):
             assert any("nta-news" in line for line in app.crawl_lines), app.crawl_lines
             table = screen.query_one("#sources-table")
             row = [cell.plain for cell in table.get_row("nta-news")]
-            assert row[3] == "ok" and int(row[4]) > 0
+            assert row[3] == "正常" and int(row[4]) > 0
             assert inbox.generation == generation + 1  # the inbox reloaded after the crawl
             await pilot.press("tab")
             await settle(pilot)

@@ -58,12 +58,21 @@ class SourcesScreen(MainScreen):
         table = self.query_one(KaiseiTable)
         table.clear()
         for source in message.rows:
-            status = source.last_status or self.app.tr("sources.never")
+            status = self._status_label(source.last_status)
             last = Text(local_datetime(source.last_crawled_at, self.app.zone))
             table.add_row(literal(source.name), literal(source.title), last,
                           literal(status, STATUS_STYLES.get(source.last_status or "", "dim")),
                           Text(str(source.items), justify="right"),
                           literal(source.last_error or "", "red"), key=source.name)
+
+    def _status_label(self, status: str | None) -> str:
+        """The last crawl's status in the UI's language (a status this version does not know, as stored)."""
+        from tui.strings import STRINGS
+
+        if not status:
+            return self.app.tr("sources.never")
+        name = f"sources.status.{status}"
+        return self.app.tr(name) if name in STRINGS else status
 
     def action_crawl(self) -> None:
         if self.crawling:
