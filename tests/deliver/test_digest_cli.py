@@ -16,6 +16,14 @@ from tracker.models import DigestDelivery, Source, Tag, Update
 from tracker.people import add_person
 
 
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch):
+    """The command's own lines follow the locale (--lang); these tests read the English ones."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture
 def seeded(session):
     add_person(session=session, handle="yamada", name="山田 太郎", email="yamada@example.co.jp",
@@ -129,3 +137,11 @@ def test_a_bad_address_stops_only_its_own_digest(capsys, seeded, db_url, tmp_pat
     if mode == "--to-dir":
         assert [p.name.split("-")[-1] for p in (tmp_path / "mail").glob("*.eml")] == ["smith.eml"]
     assert _recorded(seeded) == 0
+
+
+def test_lines_in_japanese_with_lang_ja(capsys, seeded, db_url, tmp_path):
+    # Found in QA: `kaisei digest --lang ja` was a usage error; the command's own lines are now Japanese.
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest", "--dry-run",
+                         "--lang", "ja")
+    assert code == 0, err
+    assert out.splitlines()[-1] == "2 通のダイジェストを送る予定です（送信も記録もしていません）"

@@ -145,8 +145,12 @@ def test_a_failing_job_is_recorded_and_retried_at_its_next_slot(engine, db_url, 
     assert rows[0].result == "ok" and rows[0].last_ok is not None and rows[0].next_run > dt.datetime.now(UTC)
 
 
-def test_service_status_command(engine, db_url, session, tmp_path, capsys):
+def test_service_status_command(engine, db_url, session, tmp_path, capsys, monkeypatch):
     from tracker.cli import main
+
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
 
     def status(*extra: str) -> str:
         with pytest.raises(SystemExit) as caught:
@@ -170,6 +174,15 @@ def test_service_status_command(engine, db_url, session, tmp_path, capsys):
     data = json.loads(status("--format", "json"))
     assert {d["job"] for d in data} == {"crawl", "digest"}
     assert next(d for d in data if d["job"] == "crawl")["result"] == "error"
+    # Found in QA: --lang was refused here; in Japanese the headers and results are Japanese, columns aligned.
+    lines = status("--lang", "ja").splitlines()
+    assert lines[0].split()[:3] == ["ジョブ", "スケジュール", "前回実行"]
+    assert "エラー" in next(ln for ln in lines if ln.startswith("crawl ")) and lines[-1] == "（時刻は Asia/Tokyo）"
+    assert "未実行" in next(ln for ln in lines if ln.startswith("digest "))
+    from tracker.cli.people_cmd import display_width
+
+    column = display_width(lines[0].split("スケジュール")[0])  # wide headers: the columns still line up
+    assert display_width(next(ln for ln in lines if ln.startswith("crawl ")).split("0 */6")[0]) == column
 
 
 def test_a_bad_schedule_is_one_line_and_exit_1(db_url, tmp_path, capsys):

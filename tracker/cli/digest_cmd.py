@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from tracker.cli.common import ConfigOpt, DbOpt, app, get_context
+from tracker.cli.common import ConfigOpt, DbOpt, LangOpt, app, get_context
 
 
 @app.command("digest")
@@ -22,6 +22,7 @@ def digest(
                                              show_default=False),
     db: DbOpt = None,
     config: ConfigOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Send each active person the updates new to their departments and reminders of 施行日/締切 due soon.
 
@@ -33,22 +34,27 @@ def digest(
 
     if dry_run and to_dir is not None:
         raise typer.BadParameter("use --dry-run or --to-dir, not both", param_hint="--to-dir")
-    app_ctx = get_context(ctx, db=db, config=config)
+    from tracker.i18n import pick
+
+    app_ctx = get_context(ctx, db=db, config=config, lang=lang)
     settings, engine = app_ctx.settings, app_ctx.engine
+    lang_ = app_ctx.lang  # of this command's own lines; each mail is in its person's language
     # A digest that cannot be made (a person's bad address) is one line on stderr; the others are still shown.
     unbuilt: list[str] = []
     if dry_run:
         digests = preview_digests(engine=engine, settings=settings, only=only, errors=unbuilt)
         for d in digests:
             typer.echo(f"{d.handle}\t{d.email}\t{d.lang}\t{d.new_count} new\t{d.reminder_count} due\t{d.subject}")
-        typer.echo(f"{len(digests)} digest(s) would be sent; nothing sent, nothing recorded")
+        typer.echo(pick(lang_, f"{len(digests)} 通のダイジェストを送る予定です（送信も記録もしていません）",
+                        f"{len(digests)} digest(s) would be sent; nothing sent, nothing recorded"))
         _report_unbuilt(unbuilt)
         return
     if to_dir is not None:
         written = write_digests(engine=engine, settings=settings, directory=to_dir, only=only, errors=unbuilt)
         for d, path in written:
             typer.echo(f"{path}\t{d.new_count} new\t{d.reminder_count} due")
-        typer.echo(f"{len(written)} digest(s) written to {to_dir}; nothing sent, nothing recorded")
+        typer.echo(pick(lang_, f"{len(written)} 通のダイジェストを {to_dir} に書き出しました（送信も記録もしていません）",
+                        f"{len(written)} digest(s) written to {to_dir}; nothing sent, nothing recorded"))
         _report_unbuilt(unbuilt)
         return
     with job_lock(engine, "digest", lock_dir=settings.schedule.lock_dir) as got:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from tracker.cli.common import ConfigOpt, DbOpt, app, get_context, write_json
+from tracker.cli.common import ConfigOpt, DbOpt, LangOpt, app, get_context, write_json
 
 service_app = typer.Typer(help="The scheduled service: how its jobs went and when they run next.",
                           no_args_is_help=True)
@@ -68,14 +68,17 @@ def status(
                                            show_default=False),
     db: DbOpt = None,
     config: ConfigOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Each job's last run, its result and message, its last success and its next run."""
     from zoneinfo import ZoneInfo
 
+    from tracker.i18n import pick
     from tracker.service import job_status
 
     if output not in ("table", "json"):
         raise typer.BadParameter("use table or json", param_hint="--format")
+    lang_ = get_context(ctx, lang=lang).lang
     service = _service(ctx, db, config, sources)
     with get_context(ctx).session() as session:
         rows = job_status(session=session, jobs=service.jobs)
@@ -87,11 +90,19 @@ def status(
     def when(value):
         return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
 
-    table = [("JOB", "SCHEDULE", "LAST RUN", "RESULT", "LAST OK", "NEXT RUN", "MESSAGE")]
+    from tracker.cli.people_cmd import display_width
+
+    headers = (("ジョブ", "スケジュール", "前回実行", "結果", "前回成功", "次回実行", "メッセージ") if lang_ == "ja" else
+               ("JOB", "SCHEDULE", "LAST RUN", "RESULT", "LAST OK", "NEXT RUN", "MESSAGE"))
+    results = {"ok": "成功", "error": "エラー", "skipped": "スキップ", "running": "実行中"} if lang_ == "ja" else {}
+    table = [headers]
     for r in rows:
-        table.append((r.job, r.schedule, when(r.last_run), r.result or "never", when(r.last_ok), when(r.next_run),
+        result = results.get(r.result, r.result) if r.result else pick(lang_, "未実行", "never")
+        table.append((r.job, r.schedule, when(r.last_run), result, when(r.last_ok), when(r.next_run),
                       " ".join((r.message or "").split())[:120]))
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    widths = [max(display_width(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
-        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
-    typer.echo(f"(times in {service.settings.schedule.timezone})")
+        typer.echo("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths))
+                   + "  " + row[-1])
+    zone = service.settings.schedule.timezone
+    typer.echo(pick(lang_, f"（時刻は {zone}）", f"(times in {zone})"))
