@@ -102,6 +102,9 @@ def set_status(*, session: Session, person: PersonRef, update_id: int, state: st
     """
     _check_state(state)
     person = resolve_person(session=session, person=person)
+    if not person.active:
+        # Their history stays as it was: a deactivated person's trail must not grow behind the reviewer's back.
+        raise KaiseiError(f"person {person.handle!r} is deactivated (kaisei people reactivate {person.handle})")
     get_update(session=session, update_id=update_id)
     note = note.strip() if note and note.strip() else None
     if at is not None and at.tzinfo is None:

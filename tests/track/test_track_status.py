@@ -220,3 +220,18 @@ def test_no_op_leaves_no_row_behind(session, taro, make_update):
     assert session.get(Status, (taro.id, u.id)) is None
     assert session.exec(select(Status)).all() == []
     assert queue_counts(session=session, person=taro)["unread"] == 1
+
+
+def test_a_deactivated_person_cannot_change_a_status(session, make_update):
+    # Found in QA: `kaisei status set` wrote history for a deactivated person.
+    from tracker.people import reactivate_person
+
+    add_person(session=session, handle="gone", name="gone", email="gone@example.jp", departments=["accounting"])
+    update = make_update("インボイス制度")
+    set_status(session=session, person="gone", update_id=update.id, state="read")
+    deactivate_person(session=session, handle="gone")
+    with pytest.raises(KaiseiError, match="'gone' is deactivated"):
+        set_status(session=session, person="gone", update_id=update.id, state="applied")
+    assert [e.to_state for e in history(session=session, update_id=update.id)] == ["read"]
+    reactivate_person(session=session, handle="gone")
+    assert set_status(session=session, person="gone", update_id=update.id, state="applied").to_state == "applied"
