@@ -131,6 +131,12 @@ def test_updates_tag(kaisei, seeded):
     code, _, err = kaisei("updates", "tag", str(a.id), "--add", "sales")
     assert code == 1 and err.startswith("kaisei: unknown department 'sales'")
     assert kaisei("updates", "tag", "999999", "--add", "hr")[2] == "kaisei: unknown update 999999\n"
+    # Found in QA: --by took any text; it names a person, so an unknown one is one line and nothing changes.
+    assert kaisei("updates", "tag", str(a.id), "--add", "hr", "--by", "ghost") == (
+        1, "", "kaisei: unknown person 'ghost'\n")
+    assert kaisei("updates", "tag", str(a.id))[1] == f"{a.id}: legal\n"
+    assert kaisei("updates", "tag", str(a.id), "--add", "it", "--by", "taro")[1] == f"{a.id}: it, legal\n"
+    assert kaisei("updates", "tag", str(a.id), "--remove", "it", "--by", "taro")[0] == 0
     # taro (accounting, hr) no longer sees it: the manual removal won
     rows = json.loads(kaisei("status", "show", "taro", "--format", "json")[1])
     assert a.id not in [r["update_id"] for r in rows]

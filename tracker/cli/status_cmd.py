@@ -265,6 +265,10 @@ def tag_update(
             get_update(session=session, update_id=update_id)
             labels = effective_labels(session=session, update_ids=[update_id], kind=kind)[update_id]
         else:
+            if who is not None:  # the reason names a person: a typo there would sit in the tags' reasons for good
+                from tracker.people import resolve_person
+
+                who = resolve_person(session=session, person=who).handle
             labels = set_manual_tags(session=session, update_id=update_id, add=add or (), remove=remove or (),
                                      kind=kind, who=who)
     typer.echo(f"{update_id}: {', '.join(labels) or pick(app_ctx.lang, '（なし）', '(none)')}")
