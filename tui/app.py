@@ -120,7 +120,19 @@ class KaiseiApp(App[None]):
         if not url:
             self.notify(self.tr("no_link"), severity="warning", markup=False)
             return
-        self.open_url(url)
+        if self.is_web:
+            self.open_url(url)  # the browser the app is served to
+        else:
+            import webbrowser
+
+            # On a server reached by ssh there is no browser: say so, with the URL to copy, instead of "opened".
+            try:
+                opened = webbrowser.open(url)
+            except webbrowser.Error:
+                opened = False
+            if not opened:
+                self.notify(self.tr("no_browser", url=url), severity="warning", markup=False)
+                return
         self.notify(self.tr("opened", url=url), markup=False)  # the URL is web text
 
     # failures, handled once

@@ -133,6 +133,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.nothing": ("これ以上戻せません", "Already unread"),
     "opened": ("ブラウザで開きました: {url}", "Opened in the browser: {url}"),
     "no_link": ("リンクがありません", "No link"),
+    "no_browser": ("ブラウザが見つかりません。リンク: {url}", "No browser found. The link: {url}"),
 }
 
 

@@ -194,6 +194,18 @@ async def test_detail_shows_tags_with_reasons_note_and_history(settings, engine,
         assert "電子帳簿保存の規程を改定" in _plain(app)
 
 
+async def test_o_without_a_browser_says_so_with_the_link(settings, engine, world, monkeypatch):
+    # Found in QA: over ssh (no browser) `o` said "opened in the browser" and nothing happened.
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: False)
+    app = make(settings, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert messages == ["ブラウザが見つかりません。リンク: https://nta.example.jp/nta/1"]
+
+
 async def test_t_edits_department_tags_which_win(settings, engine, world):
     app = make(settings, engine)
     async with app.run_test(size=SIZE) as pilot:
