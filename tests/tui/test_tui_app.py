@@ -423,6 +423,22 @@ async def test_picker_asks_who_you_are(settings, engine, world):
         assert inbox_ids(app) == [world["ppc/1"]]
 
 
+async def test_picker_lines_up_handles_after_wide_and_narrow_names(settings, engine, world):
+    # Found in QA: after "デモ 担当" and "Alex Smith" the handles did not line up.
+    from rich.cells import cell_len
+
+    from tracker.people import add_person
+
+    with session_scope(engine) as session:
+        add_person(session=session, handle="smith", name="Alex Smith", email="smith@example.jp", departments=["it"])
+    app = make(settings, engine, person=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        options = app.screen.query_one("#picker-list")
+        labels = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
+        assert len(labels) == 3 and len({cell_len(label.rsplit(" ", 1)[0]) for label in labels}) == 1, labels
+
+
 async def test_a_failure_shows_one_error_modal(settings, engine, world):
     app = make(settings, engine)
     async with app.run_test(size=SIZE) as pilot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -46,9 +47,12 @@ class PickerScreen(Screen):
         if not self.people:
             self.query_one("#picker-title", Static).update(Text(self.app.tr("picker.empty"), style="bold red"))
             return
-        for index, person in enumerate(self.people):
-            label = Text(clean(person.name), style="bold")
-            label.append(f"  {clean(person.handle)}", style="dim")
+        names = [clean(person.name) for person in self.people]
+        # Handles in one column: pad by display width, since a Japanese name is two cells a character.
+        width = max(cell_len(name) for name in names)
+        for index, (person, name) in enumerate(zip(self.people, names)):
+            label = Text(name, style="bold")
+            label.append(" " * (width - cell_len(name)) + f"  {clean(person.handle)}", style="dim")
             options.add_option(Option(label, id=str(index)))
         options.highlighted = 0
         options.focus()
