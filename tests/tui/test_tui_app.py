@@ -534,6 +534,19 @@ async def test_english_ui_and_resize(settings, engine, world):
         assert inbox_ids(app)[0] == world["nta/1"] and app.screen.query_one(InboxTable).cursor_row == 1
 
 
+async def test_team_department_column_fits_every_name(settings, engine, world):
+    # Found in QA: "General affairs" was cut to "General affair" (a fixed 14 columns).
+    if engine.dialect.name != "sqlite":
+        pytest.skip("display only")
+    app = make(settings, engine, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+        assert isinstance(app.screen, TeamScreen)
+        assert app.screen.query_one("#team-table").columns["department"].width == len("General affairs")
+
+
 def test_cli_unknown_person_and_no_terminal(db_url, world, capsys):
     from tracker.cli import main
 

@@ -31,7 +31,11 @@ class TeamScreen(MainScreen):
         header.append(f"  {self.app.store.today().isoformat()}", style="dim")
         self.query_one("#team-header", Static).update(header)
         table = self.query_one(KaiseiTable)
-        table.add_column(tr("col.department"), width=14, key="department")
+        # As wide as the longest department name ("General affairs", 情報システム), so none is cut.
+        from rich.cells import cell_len
+
+        names = [self.app.department_name(d.key) for d in self.app.departments] + [tr("col.department")]
+        table.add_column(tr("col.department"), width=max(cell_len(n) for n in names), key="department")
         table.add_column(tr("col.person"), width=24, key="person")
         for state in ("unread", "read", "studied", "applied"):
             table.add_column(Text(self.app.state_label(state), justify="right"), width=8, key=state)
