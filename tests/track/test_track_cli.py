@@ -81,6 +81,14 @@ def test_people_commands(kaisei):
     assert kaisei("people", "list", "--format", "yaml")[0] == 2  # usage error
 
 
+def test_people_add_twice_named_department_and_empty_edit(kaisei):
+    # Found in QA: a department given twice was echoed twice; `people edit` with nothing to change said "updated".
+    code, out, _ = kaisei("people", "add", "ken", "--name", "Ken", "--email", "ken@example.jp", "-d", "hr", "-d", "hr")
+    assert (code, out) == (0, "added ken (HR)\n")
+    code, out, err = kaisei("people", "edit", "ken")
+    assert code == 2 and out == "" and "nothing to change" in err
+
+
 def test_status_commands(kaisei, seeded):
     a, b = seeded
     assert kaisei("status", "set", "taro", str(a.id), "studied") == (

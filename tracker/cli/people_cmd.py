@@ -105,13 +105,14 @@ def add(
     db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Add a person to one or more departments."""
-    from tracker.people import add_person
+    from tracker.people import add_person, person_departments
 
     app_ctx = get_context(ctx, db=db, config=config)
     with app_ctx.session() as session:
         person = add_person(session=session, handle=handle, name=name, email=email, departments=department,
                             lang=person_lang)
-        deps = _dept_names(session, department, app_ctx.lang)
+        # What was stored (a department given twice is one membership), not what was typed.
+        deps = _dept_names(session, person_departments(session=session, person_id=person.id), app_ctx.lang)
     if app_ctx.lang == "ja":
         typer.echo(f"{person.handle} を追加しました（{deps}）")
     else:
@@ -162,6 +163,10 @@ def edit(
     """Change a person's name, email, language or departments."""
     from tracker.people import edit_person, person_departments
 
+    if not any((name is not None, email is not None, person_lang is not None, department, add_department,
+                remove_department)):
+        raise typer.BadParameter("nothing to change: give --name, --email, --lang or a department option",
+                                 param_hint="HANDLE")
     app_ctx = get_context(ctx, db=db, config=config)
     with app_ctx.session() as session:
         person = edit_person(session=session, handle=handle, name=name, email=email, lang=person_lang,
