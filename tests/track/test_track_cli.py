@@ -129,6 +129,9 @@ def test_status_commands(kaisei, seeded):
     assert kaisei("status", "team")[1].splitlines()[2].split()[0] == "Accounting"
     assert kaisei("status", "show", "taro", "--source", "no-such-source") == (
         1, "", "kaisei: unknown source 'no-such-source'\n")
+    # Found in QA: a new note on the same state printed "applied -> applied".
+    assert kaisei("status", "set", "taro", str(a.id), "applied", "--note", "稟議 #42")[1] == (
+        f"taro: update {a.id} stays applied; note recorded\n")
 
 
 def test_updates_tag(kaisei, seeded):

@@ -58,6 +58,9 @@ def set_(
     if event is None:
         typer.echo(pick(lang_, f"{handle}: 更新 {update_id} は既に{_state(state, lang_)}です",
                         f"{handle}: update {update_id} is already {state}"))
+    elif event.from_state == event.to_state:  # the same state again with a new note: the note is the change
+        typer.echo(pick(lang_, f"{handle}: 更新 {update_id} {_state(state, lang_)}のままメモを記録しました",
+                        f"{handle}: update {update_id} stays {state}; note recorded"))
     else:
         typer.echo(f"{handle}: {pick(lang_, '更新', 'update')} {update_id} "
                    f"{_state(event.from_state, lang_)} -> {_state(event.to_state, lang_)}")
