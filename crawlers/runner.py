@@ -103,8 +103,8 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
     from crawlers.spiders.sources import SourcesSpider
 
     _reactor_used = True
-    # Forked parser workers must not inherit live database connections: closed first (they reopen on use).
-    pool = start_parse_pool(sources=len(specs), workers=parse_workers, before_fork=engine.dispose)
+    # Parser workers are forked on the first body to parse: a re-crawl answered only by 304s starts none.
+    pool = start_parse_pool(sources=len(specs), workers=parse_workers, lazy=True)
     levels = {name: logging.getLogger(name).level for name in _SCRAPY_LOGGERS}
     process = _crawl_process_class()(scrapy_settings(settings.crawl, overrides=scrapy_overrides))
     # Scrapy sets its own loggers to DEBUG; the levels the application chose win.

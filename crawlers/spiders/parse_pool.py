@@ -4,6 +4,9 @@ feedparser and lxml are pure CPU work under the GIL; parsed in the reactor's thr
 downloading them one after the other. Worker processes parse while the reactor keeps downloading. The pool forks
 from the crawl process before the reactor starts (the parsers are already imported, so workers are ready at
 once); where fork is not available, or for a handful of sources, parsing stays in the reactor's thread.
+
+``crawlers.runner`` asks for a lazy pool: it forks on the first body to parse, so a re-crawl answered only by 304s
+(nothing to parse) pays for no imports, forks or worker start-ups.
 """
 
 from __future__ import annotations
@@ -36,13 +39,52 @@ def _ready() -> bool:
     return True
 
 
+class LazyParsePool(Executor):
+    """A process pool forked on its first ``submit``, not before: a crawl with nothing to parse forks nothing.
+
+    The fork then happens while the reactor and the database thread run. That is safe here because a worker only
+    parses: it never touches the inherited database connections (nor the reactor), and it leaves through
+    ``os._exit``, which closes nothing of the crawl process's.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Optional[ProcessPoolExecutor] = None
+        self._closed = False
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        if self._closed:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        if self.pool is None:
+            self.pool = _fork_pool(self.workers)
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._closed = True
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _fork_pool(workers: int) -> ProcessPoolExecutor:
+    # Import the parsers here so that forked workers have them loaded already.
+    import crawlers.parsers.egov_laws  # noqa: F401
+    import crawlers.parsers.feed  # noqa: F401
+    import crawlers.parsers.html  # noqa: F401
+    import crawlers.spiders.reading  # noqa: F401
+
+    log.debug("parsing in %d worker processes", workers)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init)
+
+
 def start_parse_pool(*, sources: int, workers: Optional[int] = None,
-                     before_fork: Optional[Callable[[], None]] = None) -> Optional[Executor]:
+                     before_fork: Optional[Callable[[], None]] = None, lazy: bool = False) -> Optional[Executor]:
     """A started pool of parser processes, or None when parsing should stay in the reactor's thread.
 
     ``workers``: None picks one per CPU (at most 4) for crawls of at least 8 sources; 0 turns the pool off.
     Call it before the reactor runs; ``before_fork`` is called first when a pool is started (close the database
-    engine's connections there: a forked child must not share a live database socket).
+    engine's connections there: a forked child must not share a live database socket). ``lazy``: a
+    ``LazyParsePool`` that forks on its first submit (``before_fork`` is then not called).
     """
     if workers is None:
         # The CPUs this process may run on (a container or taskset may allow fewer than the machine has).
@@ -50,17 +92,11 @@ def start_parse_pool(*, sources: int, workers: Optional[int] = None,
         workers = min(cpus, MAX_WORKERS) if sources >= MIN_SOURCES and cpus > 1 else 0
     if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    # Import the parsers here so that forked workers have them loaded already.
-    import crawlers.parsers.egov_laws  # noqa: F401
-    import crawlers.parsers.feed  # noqa: F401
-    import crawlers.parsers.html  # noqa: F401
-    import crawlers.spiders.reading  # noqa: F401
-
+    if lazy:
+        return LazyParsePool(workers)
     if before_fork is not None:
         before_fork()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_init)
-    # A first submit forks every worker now, before the reactor starts threads of its own.
+    pool = _fork_pool(workers)
+    # A first submit forks a worker now, before the reactor starts threads of its own.
     pool.submit(_ready)
-    log.debug("parsing in %d worker processes", workers)
     return pool

@@ -200,3 +200,25 @@ def test_a_dead_parser_worker_falls_back_to_parsing_in_the_crawl_process():
         assert spider.parse_pool is None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def test_a_lazy_parser_pool_forks_only_when_a_body_arrives():
+    from crawlers.spiders.parse_pool import start_parse_pool
+
+    pool = start_parse_pool(sources=10, workers=1, lazy=True)
+    assert pool is not None
+    try:
+        assert pool.pool is None  # a crawl answered only by 304s forks nothing
+        spider = _spider(parse_pool=pool)
+        list(spider.source_requests())
+        (batch,) = _collect(spider.parse_source(_response(200, RSS, {"Content-Type": "application/rss+xml"})))
+        assert batch.errors == [] and len(batch.items) == 1
+        assert pool.pool is not None and spider.parse_pool is pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        pool.submit(len, "")
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("a shut-down pool took work")
