@@ -1,8 +1,16 @@
-"""Each source's batch is stored in one transaction: its updates (new, revised or untouched) and its CrawlRun."""
+"""Each source's batch is stored in one transaction: its updates (new, revised or untouched) and its CrawlRun.
+
+Quiet batches — every answer a 304, nothing to store but the CrawlRun — are the exception: those waiting for the
+database thread at the same time share one transaction (a re-crawl of 60 unchanged sources commits a few times,
+not 60). Should that shared transaction fail, each is written again on its own, so a failure still costs one
+source only.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import time
 from typing import Any, Optional
 
@@ -26,6 +34,10 @@ class StorePipeline:
 
     def __init__(self, crawler: Any = None) -> None:
         self.crawler = crawler
+        # Quiet batches waiting for the database thread, with the future each awaits (guarded by the lock: the
+        # reactor's thread adds, the database thread takes).
+        self._quiet: list[tuple[SourceBatch, asyncio.Future]] = []
+        self._quiet_lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "StorePipeline":
@@ -36,10 +48,50 @@ class StorePipeline:
         return self.crawler.spider
 
     async def process_item(self, batch: SourceBatch) -> SourceBatch:
-        outcome = await on_db_thread(self.spider, lambda: self._store(batch))
+        if _quiet(batch) and getattr(self.spider, "db_executor", None) is not None:
+            outcome = await self._store_quiet(batch)
+        else:
+            outcome = await on_db_thread(self.spider, lambda: self._store(batch))
         batch.outcome = outcome
         self._report(outcome)
         return batch
+
+    async def _store_quiet(self, batch: SourceBatch) -> BatchOutcome:
+        """Queue a quiet batch; the first one queued asks the database thread to write all those then waiting."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._quiet_lock:
+            self._quiet.append((batch, future))
+            first = len(self._quiet) == 1
+        if first:
+            self.spider.db_executor.submit(self._store_quiet_batches, loop)
+        return await future
+
+    def _store_quiet_batches(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Write every queued quiet batch in one transaction (database thread); one by one if that fails."""
+        with self._quiet_lock:
+            waiting, self._quiet = self._quiet, []
+        outcomes: list[Any] = []
+        try:
+            try:
+                with session_scope(self.spider.db_engine) as session:
+                    outcomes = [self._write(session, batch) for batch, _ in waiting]
+            except Exception:
+                log.debug("storing %d quiet batches together failed: one by one", len(waiting), exc_info=True)
+                outcomes = [self._store(batch) for batch, _ in waiting]
+        finally:
+            for i, (batch, future) in enumerate(waiting):
+                outcome = outcomes[i] if i < len(outcomes) else BatchOutcome(
+                    source=batch.source, status="error", errors=1, message="database error: not stored")
+                loop.call_soon_threadsafe(_resolve, future, outcome)
+
+    def _write(self, session: Any, batch: SourceBatch) -> BatchOutcome:
+        return store_source_batch(
+            session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
+            not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
+            run_id=batch.run_id, started_at=batch.started_at, hashes=batch.hashes,
+            robots=self._robots(batch.source),
+        )
 
     def _store(self, batch: SourceBatch) -> BatchOutcome:
         """One transaction for the batch (runs on the database thread)."""
@@ -47,12 +99,7 @@ class StorePipeline:
         started = time.perf_counter()
         try:
             with session_scope(engine) as session:
-                outcome = store_source_batch(
-                    session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
-                    not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
-                    run_id=batch.run_id, started_at=batch.started_at, hashes=batch.hashes,
-                    robots=self._robots(batch.source),
-                )
+                outcome = self._write(session, batch)
         except Exception as exc:  # the database refused this batch: record it, keep crawling the others
             log.debug("storing %s failed", batch.source, exc_info=True)
             message = f"database error: {one_line(exc)}"
@@ -97,6 +144,16 @@ class StorePipeline:
         spider = self.spider
         await on_db_thread(spider, lambda: record_unfinished(spider, report=False))
         _report_unfinished(spider)
+
+
+def _quiet(batch: SourceBatch) -> bool:
+    """Every answer a 304: nothing to store but the source's CrawlRun."""
+    return not batch.items and not batch.errors and batch.responses > 0 and batch.not_modified == batch.responses
+
+
+def _resolve(future: asyncio.Future, outcome: BatchOutcome) -> None:
+    if not future.done():  # cancelled when the crawl stopped meanwhile
+        future.set_result(outcome)
 
 
 def record_unfinished(spider: Any, *, report: bool = True) -> None:
