@@ -326,7 +326,11 @@ class Service:
 
 
 def _stop_child(proc: subprocess.Popen) -> None:
-    """SIGTERM the crawl child, then SIGKILL it if it has not gone within CHILD_STOP_GRACE seconds."""
+    """SIGTERM the crawl child, then SIGKILL it if it has not gone within CHILD_STOP_GRACE seconds.
+
+    Then SIGKILL what is left of its process group (it was started in a session of its own): a crawl killed
+    while its forked parser workers wait on their queue would otherwise leave them blocked forever.
+    """
     try:
         proc.terminate()
         proc.wait(timeout=CHILD_STOP_GRACE)
@@ -334,6 +338,11 @@ def _stop_child(proc: subprocess.Popen) -> None:
         proc.kill()
         proc.wait()
     except ProcessLookupError:
+        pass
+    try:
+        # While any member lives the group id stays taken, so this cannot reach an unrelated process group.
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
         pass
 
 

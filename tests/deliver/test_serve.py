@@ -383,3 +383,34 @@ def test_sigterm_while_the_smtp_server_hangs(engine, db_url, session, tmp_path):
     assert session.exec(select(JobRun)).first() is not None
     from tracker.models import DigestDelivery
     assert session.exec(select(DigestDelivery)).first() is None  # nothing recorded that was not accepted
+
+
+def test_a_stopped_crawl_leaves_no_process_of_its_group(tmp_path):
+    # Found in QA: after SIGTERM tests, forked parser workers of killed crawl children sat blocked for hours.
+    import subprocess
+    import sys
+    import time
+
+    from tracker.service import _stop_child
+
+    script = ("import os, signal, sys, time\n"
+              "signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n    time.sleep(60)\n    os._exit(0)\n"
+              "print(pid, flush=True)\ntime.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    worker = int(proc.stdout.readline())
+    _stop_child(proc)
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                return not any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 5
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(worker)
