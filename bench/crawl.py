@@ -7,7 +7,12 @@ conditional GET. Then, each in a child process of its own:
 - baseline: fetch and parse each feed in turn with ``feedparser.parse(url)``;
 - first crawl: ``crawlers.runner.run_crawl`` into a fresh SQLite database (polite: one request at a time per host,
   robots.txt asked first; ``--no-tag``: tagging is benchmarked by bench/tagger.py);
-- re-crawl: the same again with nothing changed (every feed answers 304).
+- re-crawl: the same again with nothing changed (every feed answers 304);
+- once more with kaisei's default ``concurrent_requests`` (16), for comparison only.
+
+One request at a time per host throughout. The global limit ``concurrent_requests`` defaults here to one per host
+(``--concurrent``): a user crawling that many hosts sets it in ``[crawl]`` the same way. With 16 for 60 feeds, the
+limit alone forces 4 rounds of the injected latency, whatever the hosts.
 
 Prints wall times (measured inside each child around the work, and for the whole child process), items/s, peak
 memory (max RSS of the child) and the ratios against the targets: first crawl ≤ 0.25 × baseline, re-crawl ≤ 0.2 ×
@@ -225,13 +230,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=60, help="number of feeds (default 60)")
     parser.add_argument("--items", type=int, default=100, help="items per feed (default 100)")
-    parser.add_argument("--hosts", type=int, default=12, help="loopback hosts 127.0.0.2… serving them (default 12)")
+    parser.add_argument("--hosts", type=int, default=30, help="loopback hosts 127.0.0.2… serving them (default 30)")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds each answer waits (default 0.1)")
     parser.add_argument("--delay", type=float, default=0.0,
                         help="[crawl] download_delay between two requests to one host (default 0; kaisei's own "
                              "default is 1.0 s, for real regulators)")
-    parser.add_argument("--concurrent", type=int, default=16, help="[crawl] concurrent_requests (default 16)")
+    parser.add_argument("--concurrent", type=int, default=0,
+                        help="[crawl] concurrent_requests, the global limit (default 0: one per host, as a user with "
+                             "that many hosts would set it; the per-host limit stays 1 either way)")
     args = parser.parse_args()
+    from tracker.config import CrawlSettings
+
+    default_concurrent = CrawlSettings().concurrent_requests
+    args.concurrent = args.concurrent or args.hosts
 
     with tempfile.TemporaryDirectory(prefix="kaisei-bench-") as tmp:
         tmpdir = Path(tmp)
@@ -255,25 +266,38 @@ def main() -> None:
             counter["requests"] = counter["not_modified"] = counter["max_per_host"] = 0
             again = run_child(["crawl", *crawl_args])
             again_requests, again_304, again_max = counter["requests"], counter["not_modified"], counter["max_per_host"]
+            # The same re-crawl with kaisei's default global limit, for comparison (not part of the targets).
+            stock = None
+            if args.concurrent != default_concurrent:
+                (tmpdir / "kaisei-default.toml").write_text(
+                    f"[crawl]\ndownload_delay = {args.delay}\nconcurrent_per_host = 1\nretries = 0\n", encoding="utf-8")
+                counter["max_per_host"] = 0
+                stock = run_child(["crawl", str(tmpdir / "sources.toml"), db_url, str(tmpdir / "kaisei-default.toml")])
+                stock_max = counter["max_per_host"]
 
     for name, result in (("first crawl", first), ("re-crawl", again)):
         if result.get("failed"):
             print(f"warning: {name}: {len(result['failed'])} sources failed: {result['failed'][:3]}")
     print(f"kaisei crawl benchmark: {args.feeds} feeds x {args.items} items on {args.hosts} hosts, "
-          f"latency {args.latency * 1000:.0f} ms, download_delay {args.delay} s, one request at a time per host, "
-          f"concurrent_requests {args.concurrent}")
+          f"latency {args.latency * 1000:.0f} ms")
+    print(f"[crawl] download_delay = {args.delay}, concurrent_per_host = 1 (one request at a time per host), "
+          f"concurrent_requests = {args.concurrent}"
+          f"{' (one per host; kaisei default: %d)' % default_concurrent if args.concurrent != default_concurrent else ''}"
+          f", retries = 0")
     header = (f"{'':24}{'work s':>9}{'process s':>11}{'cpu s':>8}{'items':>8}{'items/s':>10}{'peak MB':>9}"
-              f"{'requests':>10}")
+              f"{'requests':>14}")
     print(header)
 
     def row(name: str, r: dict, requests: str) -> None:
         rate = r["items"] / r["elapsed"] if r["elapsed"] and r["items"] else 0
         print(f"{name:24}{r['elapsed']:9.2f}{r['process_wall']:11.2f}{r['cpu']:8.2f}{r['items']:8d}{rate:10.0f}"
-              f"{r['peak_rss_mb']:9.1f}{requests:>10}")
+              f"{r['peak_rss_mb']:9.1f}{requests:>14}")
 
     row("baseline (feedparser)", baseline, str(args.feeds))
     row("kaisei first crawl", first, str(first_requests))
     row("kaisei re-crawl (304)", again, f"{again_requests} ({again_304}x304)")
+    if stock is not None:
+        row(f"re-crawl, concurrent {default_concurrent}", stock, "")
     r1 = first["elapsed"] / baseline["elapsed"]
     r2 = again["elapsed"] / first["elapsed"]
     p1 = first["process_wall"] / baseline["process_wall"]
@@ -289,6 +313,11 @@ def main() -> None:
           f"= {floor:.2f} s (a re-crawl answered 304 costs at least that; robots.txt, asked once a day, adds one more)")
     print(f"most requests one host answered at once: first crawl {first_max}, re-crawl {again_max} "
           f"(polite: 1)")
+    if stock is not None:
+        rounds = -(-args.feeds // default_concurrent)
+        print(f"with kaisei's default concurrent_requests = {default_concurrent}: re-crawl {stock['elapsed']:.2f} s "
+              f"(most at once on one host: {stock_max}); {args.feeds} requests {default_concurrent} at a time take "
+              f"at least {rounds} rounds x {args.latency * 1000:.0f} ms = {rounds * args.latency:.2f} s")
     print(f"stored: {first.get('new', 0)} new updates; re-crawl added {again.get('new', 0)}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows every figure)")
 
