@@ -57,3 +57,10 @@ def test_unreadable_is_none_not_an_error(text):
 def test_parse_date_first_date_in_text():
     assert parse_date("受付締切日時：２０２６/０７/１０ ２３:５９") == dt.date(2026, 7, 10)
     assert parse_date("令和九年四月一日から施行") == dt.date(2027, 4, 1)
+
+
+def test_dash_variants_read_as_hyphens():
+    from tracker.dates import parse_date
+
+    assert parse_date("２０２６−１１−０１") == dt.date(2026, 11, 1)  # U+2212 minus, full-width digits
+    assert parse_date("2026‐11‐01") == dt.date(2026, 11, 1)  # U+2010 hyphen

@@ -60,12 +60,15 @@ def kanji_to_int(text: str) -> Optional[int]:
     return total + current
 
 
+# Dashes NFKC leaves alone (U+2010–2015, U+2212 minus, U+FF0D is NFKC'd already): all read as "-".
+_DASHES = str.maketrans({ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+
 _KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千]+")
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII) and kanji numerals before 年/月/日 to digits."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
 
     def repl(match: re.Match[str]) -> str:
         value = kanji_to_int(match.group(0))

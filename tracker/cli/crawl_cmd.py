@@ -66,12 +66,15 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, justify_rig
     from rich.table import Table
     from rich.text import Text
 
+    from tracker.cli.people_cmd import safe_text
+
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False)
     for column in columns:
         table.add_column(column, justify="right" if column in justify_right else "left",
                          overflow="fold")
     for row in rows:
-        table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        # A title may carry ESC sequences: shown as \x1b, never sent to the terminal.
+        table.add_row(*(Text(safe_text(cell)) for cell in row))
     return table
 
 
