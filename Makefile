@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo run test test-fast model bench clean
+.PHONY: help venv demo run test model bench clean
 
 help:
 	@echo "make demo   serve the offline sample site, crawl it into a fresh SQLite db and show the result"
@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/tagger.py
 	$(BIN)/python bench/tui.py
+	$(BIN)/python bench/track_queue.py
 	$(BIN)/python bench/digest.py
 
 clean:
