@@ -58,6 +58,39 @@ TOPIC_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "environment": ("general_affairs",),
 }
 
+# topic → (日本語, English) short names, for lists and the TUI.
+TOPIC_NAMES: dict[str, tuple[str, str]] = {
+    "corporate_tax": ("法人税", "Corporate tax"),
+    "consumption_tax_invoice": ("消費税・インボイス", "Consumption tax / invoices"),
+    "withholding_year_end": ("源泉徴収・年末調整", "Withholding / year-end adjustment"),
+    "e_bookkeeping": ("電子帳簿保存", "Electronic bookkeeping"),
+    "accounting_standards": ("会計基準", "Accounting standards"),
+    "disclosure": ("開示", "Disclosure"),
+    "labor_standards": ("労働基準", "Labour standards"),
+    "social_insurance": ("社会保険", "Social insurance"),
+    "employment_insurance": ("雇用保険・労災", "Employment insurance"),
+    "safety_health": ("安全衛生", "Safety and health"),
+    "harassment": ("ハラスメント", "Harassment"),
+    "leave": ("休業・休暇", "Leave"),
+    "wages": ("賃金", "Wages"),
+    "privacy": ("個人情報保護", "Privacy"),
+    "cybersecurity": ("サイバーセキュリティ", "Cybersecurity"),
+    "e_government": ("電子行政", "e-Government"),
+    "corporate_law": ("会社法・登記", "Corporate law"),
+    "fair_trade": ("公正取引", "Fair trade"),
+    "disaster": ("災害対応", "Disaster response"),
+    "environment": ("環境", "Environment"),
+}
+
+
+def topic_name(label: str, lang: str) -> str:
+    """A topic's short name in ``lang`` (ja or en); an unknown label as it is."""
+    names = TOPIC_NAMES.get(label)
+    if names is None:
+        return label
+    return names[0] if lang == "ja" else names[1]
+
+
 DEPARTMENT_NAMES_JA = {
     "accounting": "経理", "hr": "人事", "legal": "法務", "general_affairs": "総務", "it": "情報システム",
 }

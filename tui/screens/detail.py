@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from tracker.tagger.labels import topic_name
 from tui import messages
 from tui.bindings import key
 from tui.screens.base import UPDATE_KEYS, LiveScreen, Target, UpdateActions, local_datetime
@@ -97,7 +98,7 @@ class DetailScreen(UpdateActions, LiveScreen):
                 text.append("\n")
             kind = _get(tag, "kind", "department")
             label = _get(tag, "label", "")
-            name = app.department_name(label) if kind == "department" else clean(label)
+            name = app.department_name(label) if kind == "department" else clean(topic_name(label, app.lang))
             style = "strike dim" if _get(tag, "negated", False) or not _get(tag, "in_effect", True) else ""
             text.append(name, style=style or "bold")
             origin = _get(tag, "origin", "")
