@@ -354,15 +354,17 @@ def store_source_batch(*, session: Session, source_name: str, items: Sequence[An
                        not_modified: int, errors: Sequence[str], validators: dict[str, Validators],
                        run_id: Optional[int] = None, started_at: Optional[dt.datetime] = None,
                        hashes: Optional[dict[str, str]] = None,
-                       robots: Optional[tuple[str, bytes, dt.datetime]] = None) -> BatchOutcome:
+                       robots: Optional[tuple[str, bytes, dt.datetime]] = None,
+                       source: Optional[Source] = None) -> BatchOutcome:
     """Everything one source brought: its items upserted, its CrawlRun closed, its validators kept.
 
     ``responses`` counts the answers received (200 or 304), ``not_modified`` the 304s among them and ``errors``
     the reasons of failed requests or unreadable bodies. ``robots`` (netloc, body, fetched_at): the robots.txt
     this crawl fetched for the source's host, kept for the next crawls (:func:`cached_robots`). Call it inside
-    one transaction.
+    one transaction. ``source``: the row of ``source_name`` when the caller loaded it already (saves a query).
     """
-    source = get_source(session=session, name=source_name)
+    if source is None or source.name != source_name:
+        source = get_source(session=session, name=source_name)
     if robots is not None:
         set_robots(source=source, netloc=robots[0], body=robots[1], fetched_at=robots[2])
     run = session.get(CrawlRun, run_id) if run_id else None

@@ -14,10 +14,13 @@ import threading
 import time
 from typing import Any, Optional
 
+from sqlmodel import select
+
 from crawlers.parsers import one_line
 from crawlers.pipelines.offload import on_db_thread
 from crawlers.spiders.batch import SourceBatch
 from tracker.db import session_scope
+from tracker.models import CrawlRun, Source
 from tracker.store import BatchOutcome, store_source_batch
 
 log = logging.getLogger(__name__)
@@ -72,10 +75,19 @@ class StorePipeline:
         with self._quiet_lock:
             waiting, self._quiet = self._quiet, []
         outcomes: list[Any] = []
+        started = time.perf_counter()
         try:
             try:
                 with session_scope(self.spider.db_engine) as session:
-                    outcomes = [self._write(session, batch) for batch, _ in waiting]
+                    # Two queries load every source and run of the group (then found in the session, not asked).
+                    sources = {row.name: row for row in session.exec(
+                        select(Source).where(Source.name.in_([batch.source for batch, _ in waiting])))}
+                    run_ids = [batch.run_id for batch, _ in waiting if batch.run_id]
+                    if run_ids:
+                        session.exec(select(CrawlRun).where(CrawlRun.id.in_(run_ids))).all()
+                    outcomes = [self._write(session, batch, sources.get(batch.source)) for batch, _ in waiting]
+                log.debug("stored %d sources answered by 304s in one transaction in %.3f s", len(waiting),
+                          time.perf_counter() - started)
             except Exception:
                 log.debug("storing %d quiet batches together failed: one by one", len(waiting), exc_info=True)
                 outcomes = [self._store(batch) for batch, _ in waiting]
@@ -85,8 +97,9 @@ class StorePipeline:
                     source=batch.source, status="error", errors=1, message="database error: not stored")
                 loop.call_soon_threadsafe(_resolve, future, outcome)
 
-    def _write(self, session: Any, batch: SourceBatch) -> BatchOutcome:
+    def _write(self, session: Any, batch: SourceBatch, source: Optional[Source] = None) -> BatchOutcome:
         return store_source_batch(
+            source=source,
             session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
             not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
             run_id=batch.run_id, started_at=batch.started_at, hashes=batch.hashes,
