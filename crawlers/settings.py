@@ -80,6 +80,8 @@ def scrapy_settings(crawl: Optional[CrawlSettings] = None, *, overrides: Optiona
         # Logging is the application's (handlers configured once, in the CLI); Scrapy adds none of its own.
         "LOG_INSTALL_ROOT_HANDLER": False,
         "LOG_LEVEL": "WARNING",
+        # Scrapy gathers a dozen library versions for an INFO line at every start (~6 ms), logged or not.
+        "LOG_VERSIONS": [],
         "LOGSTATS_INTERVAL": 0,
         "STATS_DUMP": False,
     }
