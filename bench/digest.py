@@ -21,13 +21,13 @@ import time
 import uuid
 from pathlib import Path
 
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
+from scratch_db import create_pg_database, drop_pg_databases  # noqa: E402  (bench/ is on sys.path)
 from tracker.config import Settings  # noqa: E402
 from tracker.db import create_db_engine  # noqa: E402
 from tracker.departments import sync_departments  # noqa: E402
@@ -81,18 +81,8 @@ class SmtpProcess:
 def fresh_database(pg_base: str | None, folder: Path, tag: str) -> tuple[str, callable]:
     if not pg_base:
         return f"sqlite:///{folder / f'bench-{tag}.db'}", lambda: None
-    url = sa.engine.make_url(pg_base)
     name = f"kaisei_bench_{tag}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    return create_pg_database(pg_base, name), lambda: drop_pg_databases(pg_base, [name])
 
 
 def seed(engine, settings: Settings, *, people: int, updates: int) -> None:

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from scratch_db import create_pg_database, drop_pg_databases  # noqa: E402  (bench/ is on sys.path)
 from tracker.config import Settings  # noqa: E402
 from tracker.db import create_db_engine  # noqa: E402
 from tracker.departments import sync_departments  # noqa: E402
@@ -107,23 +108,6 @@ def measure(engine) -> dict[str, float]:
         return {name: timed(fn, repeat=3 if name == "team_summary" else 5) for name, fn in calls.items()}
 
 
-def pg_database(base: str, name: str) -> str:
-    url = sa.engine.make_url(base)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_pg_database(base: str, name: str) -> None:
-    admin = sa.create_engine(sa.engine.make_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a PostgreSQL server URL (two scratch databases are created on it); "
@@ -134,7 +118,7 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in (args.small, args.big):
-            url = pg_database(args.db, f"kaisei_bench_track_{n}") if args.db else f"sqlite:///{tmp}/b{n}.db"
+            url = create_pg_database(args.db, f"kaisei_bench_track_{n}") if args.db else f"sqlite:///{tmp}/b{n}.db"
             t0 = time.perf_counter()
             engine = seed(url, n)
             print(f"seeded {n:,} updates on {engine.dialect.name} in {time.perf_counter() - t0:.1f} s",
@@ -142,7 +126,7 @@ def main() -> None:
             results[n] = measure(engine)
             engine.dispose()
             if args.db:
-                drop_pg_database(args.db, f"kaisei_bench_track_{n}")
+                drop_pg_databases(args.db, [f"kaisei_bench_track_{n}"])
     print(f"{'call':<22}{args.small:>10,}{args.big:>12,}   ratio")
     for name in results[args.small]:
         small, big = results[args.small][name], results[args.big][name]

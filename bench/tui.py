@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa  # noqa: E402
 
+from scratch_db import create_pg_database, drop_pg_databases  # noqa: E402  (bench/ is on sys.path)
 from tracker.config import Settings  # noqa: E402
 from tracker.db import create_db_engine, session_scope  # noqa: E402
 from tracker.departments import sync_departments  # noqa: E402
@@ -153,24 +154,6 @@ def measure(engines: dict[int, sa.Engine], settings: Settings, repeat: int) -> d
     return {n: {name: statistics.median(run[name] for run in runs[n]) for name in runs[n][0]} for n in runs}
 
 
-def pg_database(base: str, name: str) -> str:
-    url = sa.engine.make_url(base)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_databases(base: str, names: list[str]) -> None:
-    admin = sa.create_engine(sa.engine.make_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a PostgreSQL server URL (scratch databases are created on it); "
@@ -183,7 +166,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engines = {}
         for n in (args.small, args.big):
-            url = pg_database(args.db, f"kaisei_bench_tui_{n}") if args.db else f"sqlite:///{tmp}/tui{n}.db"
+            url = create_pg_database(args.db, f"kaisei_bench_tui_{n}") if args.db else f"sqlite:///{tmp}/tui{n}.db"
             t0 = time.perf_counter()
             engines[n] = seed(url, n, settings)
             print(f"seeded {n:,} updates and 50 people on {engines[n].dialect.name} in "
@@ -194,7 +177,7 @@ def main() -> None:
             for engine in engines.values():
                 engine.dispose()
             if args.db:
-                drop_databases(args.db, [f"kaisei_bench_tui_{n}" for n in engines])
+                drop_pg_databases(args.db, [f"kaisei_bench_tui_{n}" for n in engines])
     print(f"{'inbox, time from start':<30}{args.small:>10,}{args.big:>12,}   ratio")
     for name in results[args.small]:
         small, big = results[args.small][name], results[args.big][name]

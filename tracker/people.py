@@ -191,21 +191,22 @@ def edit_person(*, session: Session, handle: str, name: Optional[str] = None, em
     return person
 
 
-def deactivate_person(*, session: Session, handle: str) -> Person:
-    """Take a person out of queues, digests and team views; their history stays."""
+def _set_active(session: Session, handle: str, active: bool) -> Person:
     person = get_person(session=session, handle=handle)
-    person.active = False
+    person.active = active
     session.add(person)
     session.flush()
     return person
+
+
+def deactivate_person(*, session: Session, handle: str) -> Person:
+    """Take a person out of queues, digests and team views; their history stays."""
+    return _set_active(session, handle, False)
 
 
 def reactivate_person(*, session: Session, handle: str) -> Person:
-    person = get_person(session=session, handle=handle)
-    person.active = True
-    session.add(person)
-    session.flush()
-    return person
+    """Put a deactivated person back into queues, digests and team views."""
+    return _set_active(session, handle, True)
 
 
 # The brief's short name.

@@ -57,13 +57,7 @@ def tune_relevance(tagger, scored: list[tuple[dict[str, float], dict[str, list[s
     best = (-1.0, -1.0, 0.0)
     for gate in [0.0] + GRID:
         tagger.thresholds["relevant"] = gate
-        tp = fp = fn = right = 0
-        for (cats, hits), gold in zip(scored, gold_departments):
-            pred = set(tagger.decide(cats, hits).departments)
-            want = set(gold)
-            tp, fp, fn = tp + len(pred & want), fp + len(pred - want), fn + len(want - pred)
-            right += bool(pred) == bool(want)
-        key = (_f1(tp, fp, fn), right / max(len(scored), 1), gate)
+        key = (*_department_f1(tagger, scored, gold_departments), gate)
         if key[:2] >= best[:2]:
             best = key
     return best[2]
