@@ -32,6 +32,19 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, replaced by one that waits longer before each new attempt.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # Each middleware costs every request and every response a few asynchronous hops. A crawl asks for the URLs
+    # of its sources and follows nothing else, so these have nothing to do: no allowed_domains to keep to, no
+    # credentials, and byte counts nobody reads.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+}
+
+# The spider yields source batches, never requests to follow: no Referer to send, no depth or URL length to limit.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
 }
 
 REDIRECT_MAX_TIMES = 5
@@ -74,6 +87,7 @@ def scrapy_settings(crawl: Optional[CrawlSettings] = None, *, overrides: Optiona
         "MEMUSAGE_ENABLED": False,
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
+        "SPIDER_MIDDLEWARES": dict(SPIDER_MIDDLEWARES),
         # A batch is a whole source: a few at once is plenty, and keeps database writes in step.
         "CONCURRENT_ITEMS": 4,
         "LOG_ENABLED": True,
