@@ -14,7 +14,8 @@ from crawlers.registry import SourceSpec
 from tracker.dates import JST
 from tracker.db import session_scope
 from tracker.models import CrawlRun, Source, Tag, Update, UpdateRevision
-from tracker.store import (Validators, begin_crawl_run, list_updates, source_states, source_validators,
+from tracker.errors import NotFoundError
+from tracker.store import (Validators, begin_crawl_run, begin_crawl_runs, finish_quiet_runs, list_updates, source_states, source_validators,
                            store_source_batch, sync_sources, update_records, update_revisions, upsert_items)
 
 SPEC = SourceSpec(name="mof-news", title="財務省 新着情報", kind="feed", url="https://www.mof.go.jp/news.rss")
@@ -112,6 +113,46 @@ def test_store_source_batch_records_the_run_and_validators(session, source):
     states = source_states(session=session, names=["mof-news", "fsa-news"])
     assert states["mof-news"].updates == 2 and states["mof-news"].last_status == "error"
     assert states["fsa-news"].updates == 0 and states["fsa-news"].last_status is None
+
+
+def test_quiet_runs_are_closed_like_one_by_one(engine):
+    """finish_quiet_runs writes what store_source_batch writes for a source answered only by 304s."""
+    with session_scope(engine) as session:
+        rows = sync_sources(session=session, specs=[SPEC, OTHER])
+        rows["mof-news"].etag = '"keep"'
+        runs = begin_crawl_runs(session=session, sources=list(rows.values()))
+        run_ids = {name: run.id for name, run in runs.items()}
+    when = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.timezone.utc)
+    with session_scope(engine) as session:
+        finish_quiet_runs(session=session, finished_at=when,
+                          runs=[("mof-news", run_ids["mof-news"], 1), ("fsa-news", run_ids["fsa-news"], 2)])
+    with session_scope(engine) as session:
+        quiet = session.get(CrawlRun, run_ids["fsa-news"])
+        assert (quiet.status, quiet.unchanged, quiet.fetched, quiet.errors, quiet.message) == \
+            ("not_modified", 2, 0, 0, None)
+        assert quiet.finished_at == when
+        rows = {row.name: row for row in session.exec(select(Source)).all()}
+        assert {row.last_status for row in rows.values()} == {"not_modified"}
+        assert rows["mof-news"].last_crawled_at == when and rows["mof-news"].etag == '"keep"'
+        # The same batch written the general way gives the same run.
+        run = begin_crawl_run(session=session, source=rows["mof-news"])
+        store_source_batch(session=session, source_name="mof-news", items=[], responses=1, not_modified=1, errors=[],
+                           validators={}, run_id=run.id)
+        session.flush()
+        assert (run.status, run.unchanged, run.fetched, run.errors, run.message) == ("not_modified", 1, 0, 0, None)
+
+
+def test_quiet_runs_of_an_unknown_source_or_run_write_nothing(engine):
+    with session_scope(engine) as session:
+        rows = sync_sources(session=session, specs=[SPEC])
+        run_id = begin_crawl_runs(session=session, sources=list(rows.values()))["mof-news"].id
+    for runs in ([("mof-news", run_id, 1), ("no-such-source", run_id, 1)], [("mof-news", run_id + 1000, 1)]):
+        with pytest.raises(NotFoundError):
+            with session_scope(engine) as session:
+                finish_quiet_runs(session=session, runs=runs)
+    with session_scope(engine) as session:
+        assert session.get(CrawlRun, run_id).status == "running"
+        assert session.exec(select(Source)).one().last_status is None
 
 
 def test_extra_urls_keep_their_own_validators(session):

@@ -335,6 +335,34 @@ def finish_crawl_run(*, session: Session, source: Source, run: CrawlRun, status:
     return run
 
 
+def finish_quiet_runs(*, session: Session, runs: Sequence[tuple[str, int, int]],
+                      finished_at: Optional[dt.datetime] = None) -> None:
+    """Close at once the CrawlRuns of sources whose every answer was a 304: ``runs`` holds (source name, run id,
+    number of 304s). The same as :func:`finish_crawl_run` with status ``not_modified`` for each, in two
+    statements instead of two ORM flushes per source: a re-crawl of many unchanged sources spends its time
+    asking, not bookkeeping. Raises ``NotFoundError`` (and writes nothing the caller's transaction keeps) when a
+    source or run is missing.
+    """
+    if not runs:
+        return
+    finished_at = finished_at or utcnow()
+    connection = session.connection()
+    source_table, run_table = Source.__table__, CrawlRun.__table__
+    names = list(dict.fromkeys(name for name, _, _ in runs))
+    done = connection.execute(
+        sa.update(source_table).where(source_table.c.name.in_(names))
+        .values(last_crawled_at=finished_at, last_status="not_modified", last_error=None))
+    if done.rowcount != len(names):
+        raise NotFoundError(f"{len(names) - done.rowcount} of {len(names)} sources not found")
+    closed = connection.execute(
+        sa.update(run_table).where(run_table.c.id == sa.bindparam("run_id"))
+        .values(status="not_modified", finished_at=finished_at, message=None, fetched=0, new=0, changed=0,
+                unchanged=sa.bindparam("not_modified"), errors=0),
+        [{"run_id": run_id, "not_modified": count} for _, run_id, count in runs])
+    if connection.dialect.supports_sane_multi_rowcount and closed.rowcount != len(runs):
+        raise NotFoundError(f"{len(runs) - closed.rowcount} of {len(runs)} crawl runs not found")
+
+
 @dataclass
 class BatchOutcome:
     """One source's result of a crawl, as stored."""

@@ -2,8 +2,8 @@
 
 Quiet batches — every answer a 304, nothing to store but the CrawlRun — are the exception: those waiting for the
 database thread at the same time share one transaction (a re-crawl of 60 unchanged sources commits a few times,
-not 60). Should that shared transaction fail, each is written again on its own, so a failure still costs one
-source only.
+not 60) and close their runs in two statements. Should that shared transaction fail, each is written again on
+its own, so a failure still costs one source only.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ import threading
 import time
 from typing import Any, Optional
 
-from sqlmodel import select
-
 from crawlers.parsers import one_line
 from crawlers.pipelines.offload import on_db_thread
 from crawlers.spiders.batch import SourceBatch
 from tracker.db import session_scope
-from tracker.models import CrawlRun, Source
-from tracker.store import BatchOutcome, store_source_batch
+from tracker.models import Source
+from tracker.store import BatchOutcome, finish_quiet_runs, store_source_batch
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +77,15 @@ class StorePipeline:
         try:
             try:
                 with session_scope(self.spider.db_engine) as session:
-                    # Two queries load every source and run of the group (then found in the session, not asked).
-                    sources = {row.name: row for row in session.exec(
-                        select(Source).where(Source.name.in_([batch.source for batch, _ in waiting])))}
-                    run_ids = [batch.run_id for batch, _ in waiting if batch.run_id]
-                    if run_ids:
-                        session.exec(select(CrawlRun).where(CrawlRun.id.in_(run_ids))).all()
-                    outcomes = [self._write(session, batch, sources.get(batch.source)) for batch, _ in waiting]
+                    # Two statements close every run of the group; a batch that brought a robots.txt to keep, or
+                    # whose run is unknown, goes the general way (in the same transaction).
+                    simple = [(batch, future) for batch, future in waiting
+                              if batch.run_id and self._robots(batch.source) is None]
+                    finish_quiet_runs(session=session, runs=[(batch.source, batch.run_id, batch.not_modified)
+                                                             for batch, _ in simple])
+                    written = {id(batch): BatchOutcome(source=batch.source, status="not_modified",
+                                                       unchanged=batch.not_modified) for batch, _ in simple}
+                    outcomes = [written.get(id(batch)) or self._write(session, batch) for batch, _ in waiting]
                 log.debug("stored %d sources answered by 304s in one transaction in %.3f s", len(waiting),
                           time.perf_counter() - started)
             except Exception:
