@@ -25,7 +25,7 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.errors import CrawlError
 from tracker.models import utcnow
-from tracker.store import BatchOutcome, begin_crawl_runs, cached_robots, source_validators, sync_sources
+from tracker.store import BatchOutcome, cached_robots, prepare_crawl, source_validators
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,10 @@ def run_crawl(*, engine: Engine, specs: Sequence[Any], settings: Settings, tag: 
         return report
 
     with session_scope(engine) as session:
-        rows = sync_sources(session=session, specs=specs)
-        validators = {name: source_validators(row) for name, row in rows.items()}
-        robots = cached_robots(rows.values())
-        runs = begin_crawl_runs(session=session, sources=list(rows.values()))
-        run_ids = {name: run.id for name, run in runs.items()}
+        sources = prepare_crawl(session=session, specs=specs)
+    validators = {name: source_validators(source) for name, source in sources.items()}
+    robots = cached_robots(sources.values())
+    run_ids = {name: source.run_id for name, source in sources.items()}
     log.debug("%d sources ready to crawl", len(specs))
 
     from crawlers.settings import scrapy_settings

@@ -15,7 +15,8 @@ from tracker.dates import JST
 from tracker.db import session_scope
 from tracker.models import CrawlRun, Source, Tag, Update, UpdateRevision
 from tracker.errors import NotFoundError
-from tracker.store import (Validators, begin_crawl_run, begin_crawl_runs, finish_quiet_runs, list_updates, source_states, source_validators,
+from tracker.store import (Validators, begin_crawl_run, begin_crawl_runs, cached_robots, finish_quiet_runs,
+                           list_updates, prepare_crawl, source_states, source_validators,
                            store_source_batch, sync_sources, update_records, update_revisions, upsert_items)
 
 SPEC = SourceSpec(name="mof-news", title="財務省 新着情報", kind="feed", url="https://www.mof.go.jp/news.rss")
@@ -113,6 +114,42 @@ def test_store_source_batch_records_the_run_and_validators(session, source):
     states = source_states(session=session, names=["mof-news", "fsa-news"])
     assert states["mof-news"].updates == 2 and states["mof-news"].last_status == "error"
     assert states["fsa-news"].updates == 0 and states["fsa-news"].last_status is None
+
+
+def test_prepare_crawl_syncs_sources_and_opens_runs(engine):
+    """prepare_crawl: new sources inserted, changed ones updated (a new URL drops its validators, robots.txt kept),
+    a run left running by a killed crawl closed, one running run per source opened."""
+    import dataclasses
+
+    with session_scope(engine) as session:
+        rows = sync_sources(session=session, specs=[SPEC])
+        rows["mof-news"].etag, rows["mof-news"].last_modified = '"old"', "Fri, 01 May 2026 00:00:00 GMT"
+        rows["mof-news"].settings = {**rows["mof-news"].settings,
+                                     "robots_txt": {"netloc": "www.mof.go.jp", "body": "User-agent: *",
+                                                    "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat()}}
+        stale = begin_crawl_run(session=session, source=rows["mof-news"]).id
+    with session_scope(engine) as session:
+        prepared = prepare_crawl(session=session, specs=[SPEC, OTHER])
+    assert list(prepared) == ["mof-news", "fsa-news"]
+    assert source_validators(prepared["mof-news"]) == {SPEC.url: Validators('"old"', "Fri, 01 May 2026 00:00:00 GMT")}
+    assert list(cached_robots(prepared.values())) == ["www.mof.go.jp"]
+    with session_scope(engine) as session:
+        runs = {run.id: run for run in session.exec(select(CrawlRun)).all()}
+        assert runs[stale].status == "error" and "interrupted" in runs[stale].message and runs[stale].finished_at
+        for name, source in prepared.items():
+            run = runs[source.run_id]
+            assert (run.status, run.source_id, run.finished_at) == ("running", source.id, None)
+        fsa = session.exec(select(Source).where(Source.name == "fsa-news")).one()
+        assert (fsa.title, fsa.kind, fsa.url, fsa.language) == (OTHER.title, "feed", OTHER.url, "ja")
+
+    moved = dataclasses.replace(SPEC, url="https://www.mof.go.jp/news/index.rss", title="財務省 新着")
+    with session_scope(engine) as session:
+        prepared = prepare_crawl(session=session, specs=[moved])
+    assert source_validators(prepared["mof-news"]) == {}
+    with session_scope(engine) as session:
+        row = session.exec(select(Source).where(Source.name == "mof-news")).one()
+        assert (row.url, row.title, row.etag, row.last_modified) == (moved.url, "財務省 新着", None, None)
+        assert "robots_txt" in row.settings
 
 
 def test_quiet_runs_are_closed_like_one_by_one(engine):

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 VALIDATORS_KEY = "http_validators"
 # Source.settings key holding the robots.txt of the source's host as last fetched (see cached_robots).
 ROBOTS_KEY = "robots_txt"
+# A run still ``running`` when the next crawl of its source begins: that crawl was killed.
+STALE_RUN_MESSAGE = "interrupted (the crawl was stopped before this source finished)"
 # How long a fetched robots.txt is obeyed without asking again: RFC 9309 (2.4) says no longer than 24 hours.
 ROBOTS_TTL = dt.timedelta(hours=24)
 _SPEC_COLUMNS = ("name", "title", "kind", "url", "language")
@@ -88,6 +90,27 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _source_fields(spec: Any, row: Any = None) -> dict[str, Any]:
+    """The column values the ``Source`` row of ``spec`` should have, given its current ``row`` (None: a new one).
+
+    Validators and the cached robots.txt are kept; when the URL changes, the validators no longer apply and are
+    dropped (the robots.txt is kept per host and used only while the URL is on that host: ``cached_robots``).
+    """
+    settings = _spec_settings(spec)
+    fields: dict[str, Any] = {"title": getattr(spec, "title", "") or "", "kind": spec.kind, "url": spec.url,
+                              "language": getattr(spec, "language", "ja") or "ja"}
+    if row is not None:
+        kept = row.settings or {}
+        if row.url != spec.url:
+            fields["etag"] = fields["last_modified"] = None
+        elif kept.get(VALIDATORS_KEY):
+            settings[VALIDATORS_KEY] = kept[VALIDATORS_KEY]
+        if kept.get(ROBOTS_KEY):
+            settings[ROBOTS_KEY] = kept[ROBOTS_KEY]
+    fields["settings"] = settings
+    return fields
+
+
 def sync_sources(*, session: Session, specs: Iterable[Any]) -> dict[str, Source]:
     """Insert or refresh the ``Source`` row of each spec (title, kind, url, language, settings); name → row.
 
@@ -100,29 +123,81 @@ def sync_sources(*, session: Session, specs: Iterable[Any]) -> dict[str, Source]
     rows: dict[str, Source] = {}
     for spec in specs:
         row = existing.get(spec.name)
-        settings = _spec_settings(spec)
+        fields = _source_fields(spec, row)
         if row is None:
             row = Source(name=spec.name)
-        else:
-            if row.url != spec.url:
-                row.etag = row.last_modified = None
-            else:
-                kept = (row.settings or {}).get(VALIDATORS_KEY)
-                if kept:
-                    settings[VALIDATORS_KEY] = kept
-            robots = (row.settings or {}).get(ROBOTS_KEY)
-            if robots:  # kept per host: used only while the source's URL is on that host (cached_robots)
-                settings[ROBOTS_KEY] = robots
-        row.title = getattr(spec, "title", "") or ""
-        row.kind = spec.kind
-        row.url = spec.url
-        row.language = getattr(spec, "language", "ja") or "ja"
-        if row.settings != settings:
-            row.settings = settings
+        for key, value in fields.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
         session.add(row)
         rows[spec.name] = row
     session.flush()
     return rows
+
+
+@dataclass
+class CrawlSource:
+    """A source as a crawl needs it: its row's id, URL, validators and settings, and the run opened for it."""
+
+    name: str
+    id: int
+    url: str
+    etag: Optional[str]
+    last_modified: Optional[str]
+    settings: dict[str, Any]
+    run_id: int
+
+
+def prepare_crawl(*, session: Session, specs: Iterable[Any],
+                  started_at: Optional[dt.datetime] = None) -> dict[str, CrawlSource]:
+    """Sync the ``Source`` row of each spec (as :func:`sync_sources` does) and open a ``running`` CrawlRun for
+    each, closing first the runs a killed crawl left ``running`` (as :func:`begin_crawl_runs` does); name → what
+    the crawl needs of it.
+
+    Core statements, a handful whatever the number of sources: a re-crawl of unchanged sources reads them once,
+    writes no source and inserts the runs in one statement, so its time goes to asking the servers.
+    """
+    specs = list(specs)
+    if not specs:
+        return {}
+    table, runs = Source.__table__, CrawlRun.__table__
+    columns = (table.c.id, table.c.name, table.c.url, table.c.title, table.c.kind, table.c.language,
+               table.c.settings, table.c.etag, table.c.last_modified)
+    names = [spec.name for spec in specs]
+
+    def load() -> dict[str, Any]:
+        return {row.name: row for row in session.execute(sa.select(*columns).where(table.c.name.in_(names)))}
+
+    rows = load()
+    inserts: list[dict[str, Any]] = []
+    changed = False
+    for spec in specs:
+        row = rows.get(spec.name)
+        fields = _source_fields(spec, row)
+        if row is None:
+            inserts.append({"name": spec.name, **fields})
+        else:
+            differ = {key: value for key, value in fields.items() if getattr(row, key) != value}
+            if differ:
+                session.execute(sa.update(table).where(table.c.id == row.id).values(**differ))
+                changed = True
+    if inserts:
+        session.execute(sa.insert(table), inserts)
+    if inserts or changed:
+        rows = load()
+    ids = [rows[name].id for name in names]
+    now = utcnow()
+    session.execute(
+        sa.update(runs).where(runs.c.source_id.in_(ids), runs.c.status == "running")
+        .values(status="error", message=STALE_RUN_MESSAGE, finished_at=sa.func.coalesce(runs.c.finished_at, now)))
+    started_at = started_at or now
+    opened = session.execute(
+        sa.insert(runs).returning(runs.c.id, runs.c.source_id),
+        [{"source_id": source_id, "started_at": started_at, "status": "running"} for source_id in ids])
+    run_ids = {row.source_id: row.id for row in opened}
+    return {name: CrawlSource(name=name, id=row.id, url=row.url, etag=row.etag, last_modified=row.last_modified,
+                              settings=dict(row.settings or {}), run_id=run_ids[row.id])
+            for name, row in ((name, rows[name]) for name in names)}
 
 
 def get_source(*, session: Session, name: str) -> Source:
@@ -132,7 +207,7 @@ def get_source(*, session: Session, name: str) -> Source:
     return source
 
 
-def source_validators(source: Source) -> dict[str, Validators]:
+def source_validators(source: "Source | CrawlSource") -> dict[str, Validators]:
     """URL → the validators stored for it (the source's own URL from the columns, extra URLs from settings)."""
     result: dict[str, Validators] = {}
     if source.etag or source.last_modified:
@@ -143,7 +218,7 @@ def source_validators(source: Source) -> dict[str, Validators]:
     return result
 
 
-def cached_robots(sources: Iterable[Source], *, now: Optional[dt.datetime] = None) -> dict[str, bytes]:
+def cached_robots(sources: "Iterable[Source | CrawlSource]", *, now: Optional[dt.datetime] = None) -> dict[str, bytes]:
     """netloc → the robots.txt body fetched for it less than ``ROBOTS_TTL`` ago (from any of ``sources``)."""
     from urllib.parse import urlsplit
 
@@ -306,7 +381,7 @@ def begin_crawl_runs(*, session: Session, sources: Sequence[Source],
     ids = [source.id for source in sources]
     stale = session.exec(select(CrawlRun).where(CrawlRun.source_id.in_(ids), CrawlRun.status == "running")).all()
     for run in stale:
-        run.status, run.message = "error", "interrupted (the crawl was stopped before this source finished)"
+        run.status, run.message = "error", STALE_RUN_MESSAGE
         run.finished_at = run.finished_at or utcnow()
         session.add(run)
     started_at = started_at or utcnow()
