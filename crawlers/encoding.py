@@ -3,11 +3,17 @@
 Japanese government sites still serve Shift_JIS (really Windows-31J/CP932: ①, 髙 and ㈱ appear in titles) and
 EUC-JP, and now and then declare one charset while sending another. A declaration is trusted only when the
 bytes decode cleanly with it; otherwise the bytes decide.
+
+ISO-2022-JP (7-bit JIS, old mail-style pages and feeds) is all ASCII bytes, so it "decodes cleanly" as UTF-8,
+Shift_JIS or Latin-1 too — into raw escape sequences and ASCII soup. A 7-bit body that switches to a Japanese
+character set with those escape sequences (ESC $ B, ESC $ @, ESC $ ( D, ESC ( J, ESC ( I …) is therefore read as
+ISO-2022-JP whatever its header or declaration says, unless the declared charset itself interprets the escapes.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
 from typing import Mapping, Optional
@@ -31,6 +37,28 @@ _WESTERN = frozenset({"cp1252", "latin_1", "iso8859-1", "ascii"})
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+
+# An ISO-2022-JP switch into a non-ASCII set: JIS X 0208 (ESC $ @, ESC $ B), JIS X 0212 (ESC $ ( D), JIS X 0213
+# (ESC $ ( O/P/Q), the ISO-2022-JP-2 sets GB 2312 (ESC $ A) and KS X 1001 (ESC $ ( C), JIS Roman (ESC ( J) and
+# half-width katakana (ESC ( I). ESC ( B alone is no evidence: terminals' "tput sgr0" writes it into plain ASCII.
+_JIS_SHIFT = re.compile(rb"\x1b(?:\$[@AB]|\$\([CDOPQ]|\([IJ])")
+_EIGHT_BIT = re.compile(rb"[\x80-\xff]")
+# Strict codecs tried in turn on such a body; the first is what a declared ISO-2022-JP maps to.
+_JIS_CODECS = ("iso2022_jp_ext", "iso2022_jp_2", "iso2022_jp_2004")
+# For the lenient reading: every escape sequence the Python codecs know, and the set each one selects.
+_JIS_ESCAPE = re.compile(rb"(\x1b(?:\$[@AB]|\$\([CDOPQ]|\([BIJ]|&@))")
+_JIS_SETS = {
+    b"\x1b(B": "ascii", b"\x1b(J": "roman", b"\x1b(I": "kana", b"\x1b$@": "jis0208", b"\x1b$B": "jis0208",
+    b"\x1b$(D": "jis0212", b"\x1b$(O": "jis0213-1", b"\x1b$(Q": "jis0213-1", b"\x1b$(P": "jis0213-2",
+    b"\x1b$A": "gb2312", b"\x1b$(C": "ksc5601",
+}
+_ROMAN = str.maketrans({"\\": "\u00a5", "~": "\u203e"})  # JIS X 0201 Roman: yen sign and overline
+_KANA = str.maketrans({chr(b): chr(0xFF40 + b) for b in range(0x21, 0x60)})  # 0x21 → U+FF61 ｡ … 0x5F → U+FF9F ﾟ
+_STRAY = str.maketrans({"\x1b": "\ufffd", **{chr(b): "\ufffd" for b in range(0x80, 0x100)}})
+_PAIRS = re.compile(r"[\x21-\x7e]{1,2}")
+# A run of a 94×94 set in EUC form (each byte | 0x80) is one C-speed decode; only a run that fails goes pair by pair.
+_EUC_FORM = bytes.maketrans(bytes(range(0x21, 0x7F)), bytes(range(0xA1, 0xFF)))
+_EUC_CODECS = {"jis0208": "euc_jp", "jis0213-1": "euc_jis_2004", "gb2312": "gb2312", "ksc5601": "euc_kr"}
 
 
 def python_codec(name: str | None) -> Optional[str]:
@@ -73,16 +101,15 @@ def _strict(body: bytes, codec: str) -> Optional[str]:
 def sniff(body: bytes) -> tuple[str, str]:
     """Guess a Japanese page's encoding from its bytes: (codec, text).
 
-    UTF-8 first (a strict decode of non-ASCII bytes almost never succeeds by accident), then CP932 and
-    EUC-JP, preferring the one whose text looks more like Japanese when both decode.
+    ISO-2022-JP first when a 7-bit body carries its escape sequences (:func:`iso2022_jp`), then UTF-8 (a strict
+    decode of non-ASCII bytes almost never succeeds by accident), then CP932 and EUC-JP, preferring the one whose
+    text looks more like Japanese when both decode.
     """
     if not body:
         return "utf-8", ""
-    if b"\x1b$B" in body[:65536] or b"\x1b$@" in body[:65536]:
-        # ISO-2022-JP is 7-bit: it "decodes" as ASCII/UTF-8, escape sequences and all, so look for them first.
-        text = _strict(body, "iso2022_jp_ext") or _strict(body, "iso2022_jp_2")
-        if text is not None:
-            return "iso2022_jp_ext", text
+    jis = iso2022_jp(body)
+    if jis is not None:  # 7-bit: it "decodes" as UTF-8 too, escape sequences and all, so look for them first
+        return jis
     candidates = [(codec, text) for codec in _SNIFF_ORDER if (text := _strict(body, codec)) is not None]
     if candidates:
         if candidates[0][0] == "utf-8":
@@ -97,6 +124,81 @@ def sniff(body: bytes) -> tuple[str, str]:
     except ImportError:  # pragma: no cover - charset_normalizer ships with scrapy's dependencies
         pass
     return "utf-8", body.decode("utf-8", errors="replace")
+
+
+def iso2022_jp(body: bytes) -> Optional[tuple[str, str]]:
+    """(codec, text) when ``body`` is 7-bit and shifts into a Japanese set by ISO-2022-JP escapes, else None.
+
+    The strict Python codecs first (their text is what a declared ISO-2022-JP has always given); when none
+    decodes the whole body — Microsoft's NEC/IBM extensions (①, ㈱, 髙) sent as JIS, a cut-off body, an odd
+    escape — a lenient reading that keeps every character it can and puts U+FFFD for the rest. The codec
+    reported is then still ``iso2022_jp_ext``, the nearest Python codec.
+    """
+    if b"\x1b" not in body or not _JIS_SHIFT.search(body) or _EIGHT_BIT.search(body):
+        return None
+    for codec in _JIS_CODECS:
+        text = _strict(body, codec)
+        # CPython's ISO-2022 decoders pass an unknown escape through raw (and may drop what follows it).
+        if text is not None and "\x1b" not in text:
+            break
+    else:
+        codec, text = _JIS_CODECS[0], _lenient_jis(body)
+    # Escape sequences and nothing else are no evidence of anything: leave such a body to the other rules.
+    return (codec, text) if text else None
+
+
+def _lenient_jis(body: bytes) -> str:
+    """ISO-2022-JP read run by run between escape sequences; never raises."""
+    out: list[str] = []
+    charset = "ascii"
+    for index, part in enumerate(_JIS_ESCAPE.split(body)):
+        if index % 2:  # an escape sequence: switch sets (ESC & @ only announces JIS X 0208-1990)
+            charset = _JIS_SETS.get(part, charset)
+            continue
+        euc = _EUC_CODECS.get(charset)
+        if part and euc is not None and (quick := _strict(part.translate(_EUC_FORM), euc)) is not None:
+            out.append(quick.replace("\x1b", "\ufffd"))
+            continue
+        text = part.decode("latin-1")
+        if b"\x1b" in part or not part.isascii():
+            text = text.translate(_STRAY)
+        if charset == "roman":
+            text = text.translate(_ROMAN)
+        elif charset == "kana":
+            text = text.translate(_KANA)
+        elif charset != "ascii":
+            table = _jis_table(charset)
+            text = _PAIRS.sub(lambda m: table.get(m.group(), "\ufffd"), text)
+        out.append(text)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _jis_table(charset: str) -> dict[str, str]:
+    """Every two-byte code of a 94×94 set (as two characters 0x21–0x7E) → its character."""
+    table = {}
+    for b1 in range(0x21, 0x7F):
+        for b2 in range(0x21, 0x7F):
+            char = _jis_char(charset, b1, b2)
+            if char is not None:
+                table[chr(b1) + chr(b2)] = char
+    return table
+
+
+def _jis_char(charset: str, b1: int, b2: int) -> Optional[str]:
+    euc = bytes((b1 | 0x80, b2 | 0x80))
+    if charset == "jis0208":
+        # JIS X 0208 as Python maps it, then Microsoft's rows (NEC row 13 ①㈱, NEC-selected IBM rows 89–92 髙)
+        # through the same row/cell in Shift_JIS form, which CP932 reads.
+        row1 = b1 - 0x21
+        lead = (row1 >> 1) + (0x81 if row1 < 62 else 0xC1)
+        trail = b2 + (0x1F if b2 < 0x60 else 0x20) if row1 % 2 == 0 else b2 + 0x7E
+        return _strict(euc, "euc_jp") or _strict(bytes((lead, trail)), "cp932")
+    codec, prefix = {
+        "jis0212": ("euc_jp", b"\x8f"), "jis0213-1": ("euc_jis_2004", b""), "jis0213-2": ("euc_jis_2004", b"\x8f"),
+        "gb2312": ("gb2312", b""), "ksc5601": ("euc_kr", b""),
+    }[charset]
+    return _strict(prefix + euc, codec)
 
 
 def _japanese_decodes(body: bytes) -> bool:
@@ -132,8 +234,9 @@ def detect_encoding(body: bytes, headers: Mapping[str, str] | None = None) -> st
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None, *, force: str | None = None) -> str:
     """``body`` as text: forced codec, HTTP charset, then the document's declaration, BOM, then sniffing.
 
-    A declared charset whose strict decode fails is ignored (the page lied); the bytes are sniffed instead.
-    Never raises: undecodable bytes become U+FFFD as a last resort.
+    A declared charset whose strict decode fails is ignored (the page lied); the bytes are sniffed instead. So is
+    one that leaves ISO-2022-JP escape sequences raw in a 7-bit body (UTF-8, Shift_JIS, Latin-1 …): that body is
+    read as ISO-2022-JP. Never raises: undecodable bytes become U+FFFD as a last resort.
     """
     return _decode(body, headers, force=force)[1]
 
@@ -147,6 +250,7 @@ def _decode(body: bytes, headers: Mapping[str, str] | None, *, force: str | None
             text = _strict(body[len(bom):], codec)
             if text is not None:
                 return codec, text
+    jis = iso2022_jp(body)
     for origin, name in (("header", header_charset(headers)), ("document", declared_charset(body))):
         codec = python_codec(name)
         if codec is None:
@@ -158,6 +262,10 @@ def _decode(body: bytes, headers: Mapping[str, str] | None, *, force: str | None
             log.info("page declares %s in its %s but its bytes are Japanese; sniffing", name, origin)
             continue
         text = _strict(body, codec)
+        if jis is not None and text is not None and "\x1b" in text:
+            # UTF-8, Shift_JIS, Latin-1 … all read a 7-bit body as ASCII, leaving the escape sequences raw.
+            log.info("page declares %s in its %s but its bytes are ISO-2022-JP; using %s", name, origin, jis[0])
+            return jis
         if text is not None and codec in _MULTIBYTE_JA:
             # EUC-JP bytes often decode "cleanly" as Shift_JIS (into half-width kana soup), and vice versa.
             alt_codec, alt_text = sniff(body)
@@ -167,4 +275,4 @@ def _decode(body: bytes, headers: Mapping[str, str] | None, *, force: str | None
         if text is not None:
             return codec, text
         log.info("page declares %s in its %s but does not decode with it; sniffing", name, origin)
-    return sniff(body)
+    return jis if jis is not None else sniff(body)

@@ -88,6 +88,11 @@ EUC_TEXT = "令和８年分 年末調整高橋のお知らせ"  # EUC-JP has nei
         (TEXT.encode("cp932"), {"Content-Type": "text/html; charset=no-such-charset"}, "cp932"),
         (EUC_TEXT.encode("iso2022_jp_ext"), {}, "iso2022_jp_ext"),  # 7-bit JIS: sniffed by its escape sequences
         (EUC_TEXT.encode("iso2022_jp_ext"), {"Content-Type": "text/html; charset=ISO-2022-JP"}, "iso2022_jp_ext"),
+        # 7-bit JIS "decodes" as anything ASCII-based, escape sequences and all: the escapes outrank the label.
+        (EUC_TEXT.encode("iso2022_jp_ext"), {"Content-Type": "text/html; charset=utf-8"}, "iso2022_jp_ext"),
+        (EUC_TEXT.encode("iso2022_jp_ext"), {"Content-Type": "text/html; charset=iso-8859-1"}, "iso2022_jp_ext"),
+        (EUC_TEXT.encode("iso2022_jp_ext"), {"Content-Type": "text/html; charset=Shift_JIS"}, "iso2022_jp_ext"),
+        (("<meta charset=utf-8>" + EUC_TEXT).encode("iso2022_jp_ext"), {}, "iso2022_jp_ext"),
     ],
 )
 def test_decode_html(body, headers, codec):
