@@ -164,21 +164,26 @@ def child_crawl(sources_file: str, db_url: str, config_file: str) -> dict:
     from tracker.db import create_db_engine
 
     # Import Scrapy and every component it will load before the clock starts: the figure is the crawl, not the
-    # interpreter loading libraries (the whole child process, imports included, is timed as well).
+    # interpreter loading libraries (the whole child process, imports included, is timed as well). Every class
+    # the crawl's settings name (Scrapy's defaults and kaisei's: downloader, scheduler queues, handlers,
+    # middlewares, pipelines, stats, robots.txt parser …) is loaded here.
+    import re
+
     import scrapy.crawler  # noqa: F401
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object
 
     import crawlers.spiders.sources  # noqa: F401
-    from crawlers.settings import DOWNLOADER_MIDDLEWARES, ITEM_PIPELINES
+    from crawlers.settings import scrapy_settings
 
-    for table in (default_settings.DOWNLOADER_MIDDLEWARES_BASE, default_settings.SPIDER_MIDDLEWARES_BASE,
-                  default_settings.EXTENSIONS_BASE, default_settings.DOWNLOAD_HANDLERS_BASE,
-                  DOWNLOADER_MIDDLEWARES, ITEM_PIPELINES):
-        for path in table.values() if table is default_settings.DOWNLOAD_HANDLERS_BASE else table:
-            if path:
+    object_path = re.compile(r"^[a-z_][\w]*(\.[\w]+)*\.[A-Z][\w]*$")
+    values = [getattr(default_settings, name) for name in dir(default_settings) if name.isupper()]
+    values += list(scrapy_settings().values())
+    for value in values:
+        for candidate in ([*value.keys(), *value.values()] if isinstance(value, dict) else [value]):
+            if isinstance(candidate, str) and object_path.match(candidate):
                 try:
-                    load_object(path)
+                    load_object(candidate)
                 except Exception:  # an optional component whose library is missing: Scrapy skips it too
                     pass
 

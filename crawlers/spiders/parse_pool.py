@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 import signal
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Callable, Optional
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:  # multiprocessing is imported on the first fork: a re-crawl of 304s never loads it
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class LazyParsePool(Executor):
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.pool: Optional[ProcessPoolExecutor] = None
+        self.pool: "Optional[ProcessPoolExecutor]" = None
         self._closed = False
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
@@ -65,7 +67,10 @@ class LazyParsePool(Executor):
             self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def _fork_pool(workers: int) -> ProcessPoolExecutor:
+def _fork_pool(workers: int) -> "ProcessPoolExecutor":
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # Import the parsers here so that forked workers have them loaded already.
     import crawlers.parsers.egov_laws  # noqa: F401
     import crawlers.parsers.feed  # noqa: F401
@@ -90,7 +95,7 @@ def start_parse_pool(*, sources: int, workers: Optional[int] = None,
         # The CPUs this process may run on (a container or taskset may allow fewer than the machine has).
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         workers = min(cpus, MAX_WORKERS) if sources >= MIN_SOURCES and cpus > 1 else 0
-    if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 0 or not hasattr(os, "fork"):
         return None
     if lazy:
         return LazyParsePool(workers)
