@@ -46,7 +46,7 @@ def parse_feed(spec: "SourceSpec", body: bytes, *, url: str,
     feed = feedparser.parse(io.BytesIO(data), response_headers=response_headers, sanitize_html=True,
                             resolve_relative_uris=False)
     if not feed.entries:
-        if not feed.version:
+        if not feed.get("version"):  # absent altogether when the body is empty
             reason = feed.get("bozo_exception")
             head = body.lstrip()[:200].lower()
             if b"<html" in head or b"<!doctype html" in head:

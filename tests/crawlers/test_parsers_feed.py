@@ -161,6 +161,13 @@ def test_empty_body_is_a_parse_error():
         parse(get_source(BUILTIN_SOURCES, "mof-news"), b"  \n", url="https://example.jp/")
 
 
+@pytest.mark.parametrize("body", [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf  \n"])
+def test_a_byte_order_mark_alone_is_a_parse_error(body):
+    with pytest.raises(ParseError) as excinfo:
+        parse(get_source(BUILTIN_SOURCES, "mof-news"), body, url="https://example.jp/")
+    assert "\n" not in str(excinfo.value)
+
+
 def test_feed_body_is_never_opened_as_a_file_name(tmp_path):
     secret = tmp_path / "secret.xml"
     secret.write_text('<rss version="2.0"><channel><item><title>leak</title><link>https://x/</link></item>'
