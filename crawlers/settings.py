@@ -32,6 +32,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, replaced by one that waits longer before each new attempt.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "crawlers.middlewares.DeadHostMiddleware": 560,  # a host that cannot be connected to: the rest fail unsent
     # Each middleware costs every request and every response a few asynchronous hops. A crawl asks for the URLs
     # of its sources and follows nothing else, so these have nothing to do: no allowed_domains to keep to, no
     # credentials, and byte counts nobody reads.
