@@ -127,6 +127,10 @@ class _Host:
     waiting: list[Deferred] = field(default_factory=list)
 
 
+# How often a request waiting for its host's first answer checks whether the crawl is closing.
+WAIT_CHECK_INTERVAL = 0.5
+
+
 class DeadHostMiddleware:
     """Within one crawl, once a request could not connect to its host (host and port) — connection refused, no such
     host, no connection before the timeout — and its retries are spent, the other requests for that host fail at
@@ -192,9 +196,39 @@ class DeadHostMiddleware:
             host.waiting.append(waiter)
             self.waiting += 1
             try:
-                await maybe_deferred_to_future(waiter)
+                await self._wait(waiter, host, request)
             finally:
                 self.waiting -= 1
+
+    async def _wait(self, waiter: Deferred, host: "_Host", request: Request) -> None:
+        """Wait for ``waiter``; when the crawl starts closing meanwhile, give up the request instead.
+
+        A closing engine takes nothing more from the scheduler, so the first request's retry waiting there would
+        never come to release us, and the close waits for every request under way: both would wait for ever.
+        """
+        import asyncio
+
+        from scrapy.exceptions import IgnoreRequest
+
+        pending = asyncio.ensure_future(maybe_deferred_to_future(waiter))
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=WAIT_CHECK_INTERVAL)
+            if done:
+                return
+            if self._closing():
+                if waiter in host.waiting:
+                    host.waiting.remove(waiter)
+                pending.cancel()
+                raise IgnoreRequest(f"crawl stopping: not sent (waited for its host to answer a first request): "
+                                    f"{request.url}")
+
+    def _closing(self) -> bool:
+        """Whether the engine is closing the spider (or stopped): it then sends no further requests."""
+        engine = getattr(self.crawler, "engine", None)
+        if engine is None or not getattr(engine, "running", True):
+            return True
+        slot = getattr(engine, "_slot", None)
+        return slot is None or getattr(slot, "closing", None) is not None
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, HostUnreachable):

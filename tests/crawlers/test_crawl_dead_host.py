@@ -61,6 +61,7 @@ settings = load_settings(config)
 specs = [s for s in load_sources(settings=settings, sources_file=sources) if s.name.startswith("t-")]
 overrides = {"EXTENSIONS": {"__main__.SentCounter": 0}, "KAISEI_RETRY_BACKOFF_BASE": 0.05,
              "DOWNLOAD_HANDLERS": {"http": handler, "https": handler}}
+overrides.update(json.loads(sys.argv[5]) if len(sys.argv) > 5 else {})
 report = run_crawl(engine=create_db_engine(db_url), specs=specs, settings=settings, tag=False,
                    scrapy_overrides=overrides)
 stats = {k: v for k, v in report.stats.items() if k.startswith(("test/", "kaisei/dead_host/", "retry/"))}
@@ -80,12 +81,13 @@ def handler(request: pytest.FixtureRequest) -> str:
     return HANDLERS[request.param]
 
 
-def child_crawl(db_url: str, config: Path, sources: Path, handler: str) -> dict:
+def child_crawl(db_url: str, config: Path, sources: Path, handler: str, **scrapy: object) -> dict:
+    """Run the child crawl (``scrapy``: more Scrapy settings) and return its JSON."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
     env.pop("KAISEI_CONFIG", None)
     env.pop("KAISEI_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", CHILD, db_url, str(config), str(sources), handler],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    result = subprocess.run([sys.executable, "-c", CHILD, db_url, str(config), str(sources), handler,
+                             json.dumps(scrapy)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -286,6 +288,26 @@ def test_requests_waiting_for_a_host_never_hold_every_request_slot(db_url, tmp_p
     for name in urls:
         if name != "t-good":
             assert outcomes[name] == ["error", f"connection refused: 127.0.0.1:{port}"], (name, outcomes[name])
+
+
+def test_a_crawl_closing_while_requests_wait_for_their_host_ends(db_url, tmp_path, handler):
+    """The crawl is closed (here by Scrapy's CLOSESPIDER_TIMEOUT) while a refused host's first request waits in the
+    scheduler for its retry and its other sources wait for it: they give up, and the crawl ends with every source
+    recorded instead of waiting for ever (the subprocess's own timeout would fail the test)."""
+    port = closed_port()
+    with serve("127.0.0.2") as srv:  # another host than the refused one: a slot of its own
+        urls = {f"t-refused-{i}": f"http://127.0.0.1:{port}/feed{i}.xml" for i in range(2)}
+        for i in range(6):
+            urls[f"t-slow-{i}"] = srv.add(f"/slow{i}.xml", Page(rss([("遅いお知らせ", f"{srv.base}/s/{i}", "説明")]),
+                                                                delay=1.0))
+        sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
+        config = write_config(tmp_path / "kaisei.toml", retries=2, obey_robots=False, concurrent_requests=2)
+        crawl = child_crawl(db_url, config, sources, handler, CLOSESPIDER_TIMEOUT=1.5,
+                            KAISEI_RETRY_BACKOFF_BASE=0.2)
+
+    outcomes = crawl["outcomes"]
+    assert set(outcomes) == set(urls)
+    assert outcomes["t-refused-1"][0] == "error"
 
 
 @contextlib.contextmanager
