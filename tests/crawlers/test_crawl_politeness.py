@@ -30,6 +30,20 @@ def test_one_request_at_a_time_per_host_without_delay(db_url, tmp_path):
         assert len(session.exec(select(Update)).all()) == 5
 
 
+def test_the_sources_of_one_host_are_asked_in_their_order(db_url, tmp_path):
+    """Start requests keep their order on a host (the scheduler's FIFO start queue), first source first."""
+    with serve() as srv:
+        srv.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", "text/plain"))
+        urls = {f"o-{i}": srv.add(f"/feed{i}.xml", Page(rss([(f"お知らせ {i}", f"{srv.base}/n/{i}", "")])))
+                for i in range(6)}
+        sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
+        config = write_config(tmp_path / "kaisei.toml", download_delay=0, concurrent_per_host=1)
+        only = [arg for name in urls for arg in ("--only", name)]
+        result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
+        assert result.returncode == 0, result.stderr
+        assert [seen.path for seen in srv.seen] == ["/robots.txt"] + [f"/feed{i}.xml" for i in range(6)]
+
+
 def test_robots_txt_is_kept_for_a_day_and_still_obeyed(db_url, tmp_path):
     with serve() as srv:
         srv.add("/robots.txt", Page(b"User-agent: *\nDisallow: /private/\n", "text/plain"))
