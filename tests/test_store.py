@@ -142,6 +142,14 @@ def test_prepare_crawl_syncs_sources_and_opens_runs(engine):
         fsa = session.exec(select(Source).where(Source.name == "fsa-news")).one()
         assert (fsa.title, fsa.kind, fsa.url, fsa.language) == (OTHER.title, "feed", OTHER.url, "ja")
 
+    # A name given twice is one source with one run.
+    with session_scope(engine) as session:
+        twice = prepare_crawl(session=session, specs=[SPEC, dataclasses.replace(SPEC, title="財務省 新着情報 2")])
+        assert len(twice) == 1
+        running = session.exec(select(CrawlRun).where(CrawlRun.status == "running",
+                                                      CrawlRun.source_id == twice["mof-news"].id)).all()
+        assert [run.id for run in running] == [twice["mof-news"].run_id]
+
     moved = dataclasses.replace(SPEC, url="https://www.mof.go.jp/news/index.rss", title="財務省 新着")
     with session_scope(engine) as session:
         prepared = prepare_crawl(session=session, specs=[moved])

@@ -157,7 +157,7 @@ def prepare_crawl(*, session: Session, specs: Iterable[Any],
     Core statements, a handful whatever the number of sources: a re-crawl of unchanged sources reads them once,
     writes no source and inserts the runs in one statement, so its time goes to asking the servers.
     """
-    specs = list(specs)
+    specs = list({spec.name: spec for spec in specs}.values())  # a name given twice is one source (the last wins)
     if not specs:
         return {}
     table, runs = Source.__table__, CrawlRun.__table__
