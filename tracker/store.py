@@ -160,7 +160,7 @@ def prepare_crawl(*, session: Session, specs: Iterable[Any],
     specs = list({spec.name: spec for spec in specs}.values())  # a name given twice is one source (the last wins)
     if not specs:
         return {}
-    table, runs = Source.__table__, CrawlRun.__table__
+    table = Source.__table__
     columns = (table.c.id, table.c.name, table.c.url, table.c.title, table.c.kind, table.c.language,
                table.c.settings, table.c.etag, table.c.last_modified)
     names = [spec.name for spec in specs]
@@ -185,16 +185,7 @@ def prepare_crawl(*, session: Session, specs: Iterable[Any],
         session.execute(sa.insert(table), inserts)
     if inserts or changed:
         rows = load()
-    ids = [rows[name].id for name in names]
-    now = utcnow()
-    session.execute(
-        sa.update(runs).where(runs.c.source_id.in_(ids), runs.c.status == "running")
-        .values(status="error", message=STALE_RUN_MESSAGE, finished_at=sa.func.coalesce(runs.c.finished_at, now)))
-    started_at = started_at or now
-    opened = session.execute(
-        sa.insert(runs).returning(runs.c.id, runs.c.source_id),
-        [{"source_id": source_id, "started_at": started_at, "status": "running"} for source_id in ids])
-    run_ids = {row.source_id: row.id for row in opened}
+    run_ids = _open_runs(session=session, source_ids=[rows[name].id for name in names], started_at=started_at)
     return {name: CrawlSource(name=name, id=row.id, url=row.url, etag=row.etag, last_modified=row.last_modified,
                               settings=dict(row.settings or {}), run_id=run_ids[row.id])
             for name, row in ((name, rows[name]) for name in names)}
@@ -378,17 +369,25 @@ def begin_crawl_runs(*, session: Session, sources: Sequence[Source],
     runs left ``running`` by a killed crawl are closed first."""
     if not sources:
         return {}
-    ids = [source.id for source in sources]
-    stale = session.exec(select(CrawlRun).where(CrawlRun.source_id.in_(ids), CrawlRun.status == "running")).all()
-    for run in stale:
-        run.status, run.message = "error", STALE_RUN_MESSAGE
-        run.finished_at = run.finished_at or utcnow()
-        session.add(run)
-    started_at = started_at or utcnow()
-    runs = {source.name: CrawlRun(source_id=source.id, started_at=started_at, status="running") for source in sources}
-    session.add_all(runs.values())
-    session.flush()
-    return runs
+    run_ids = _open_runs(session=session, source_ids=[source.id for source in sources], started_at=started_at)
+    runs = {run.id: run for run in session.exec(select(CrawlRun).where(CrawlRun.id.in_(list(run_ids.values()))))}
+    return {source.name: runs[run_ids[source.id]] for source in sources}
+
+
+def _open_runs(*, session: Session, source_ids: Sequence[int],
+               started_at: Optional[dt.datetime] = None) -> dict[int, int]:
+    """source id → the id of a new ``running`` CrawlRun for it, in two statements whatever the number; the runs a
+    killed crawl left ``running`` are closed first (as errors: interrupted), in the session's objects too."""
+    now = utcnow()
+    session.execute(
+        sa.update(CrawlRun).where(CrawlRun.source_id.in_(source_ids), CrawlRun.status == "running")
+        .values(status="error", message=STALE_RUN_MESSAGE, finished_at=sa.func.coalesce(CrawlRun.finished_at, now))
+        .execution_options(synchronize_session="fetch"))
+    table = CrawlRun.__table__
+    opened = session.execute(
+        sa.insert(table).returning(table.c.id, table.c.source_id),
+        [{"source_id": source_id, "started_at": started_at or now, "status": "running"} for source_id in source_ids])
+    return {row.source_id: row.id for row in opened}
 
 
 def finish_crawl_run(*, session: Session, source: Source, run: CrawlRun, status: str, fetched: int = 0,
@@ -396,18 +395,30 @@ def finish_crawl_run(*, session: Session, source: Source, run: CrawlRun, status:
                      message: Optional[str] = None, validators: Optional[dict[str, Validators]] = None,
                      finished_at: Optional[dt.datetime] = None) -> CrawlRun:
     """Close ``run`` with its outcome and copy it onto the source's ``last_*`` fields."""
-    if status not in ("ok", "not_modified", "error"):
-        raise ValueError(f"bad crawl status {status!r}")
-    finished_at = finished_at or utcnow()
-    run.status, run.finished_at, run.message = status, finished_at, message
-    run.fetched, run.new, run.changed, run.unchanged, run.errors = fetched, new, changed, unchanged, errors
-    source.last_crawled_at, source.last_status = finished_at, status
-    source.last_error = message if status == "error" else None
+    run_values, source_values = _closed_run(status=status, finished_at=finished_at or utcnow(), message=message,
+                                            fetched=fetched, new=new, changed=changed, unchanged=unchanged,
+                                            errors=errors)
+    for key, value in run_values.items():
+        setattr(run, key, value)
+    for key, value in source_values.items():
+        setattr(source, key, value)
     set_validators(source=source, validators=validators or {})
     session.add(run)
     session.add(source)
     session.flush()
     return run
+
+
+def _closed_run(*, status: str, finished_at: Any, message: Optional[str] = None, fetched: Any = 0, new: Any = 0,
+                changed: Any = 0, unchanged: Any = 0, errors: Any = 0) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What closing a run writes: (the CrawlRun's columns, its Source's ``last_*`` columns)."""
+    if status not in ("ok", "not_modified", "error"):
+        raise ValueError(f"bad crawl status {status!r}")
+    run = {"status": status, "finished_at": finished_at, "message": message, "fetched": fetched, "new": new,
+           "changed": changed, "unchanged": unchanged, "errors": errors}
+    source = {"last_crawled_at": finished_at, "last_status": status,
+              "last_error": message if status == "error" else None}
+    return run, source
 
 
 def finish_quiet_runs(*, session: Session, runs: Sequence[tuple[str, int, int]],
@@ -420,19 +431,17 @@ def finish_quiet_runs(*, session: Session, runs: Sequence[tuple[str, int, int]],
     """
     if not runs:
         return
-    finished_at = finished_at or utcnow()
+    run_values, source_values = _closed_run(status="not_modified", finished_at=finished_at or utcnow(),
+                                            unchanged=sa.bindparam("not_modified"))
     connection = session.connection()
     source_table, run_table = Source.__table__, CrawlRun.__table__
     names = list(dict.fromkeys(name for name, _, _ in runs))
     done = connection.execute(
-        sa.update(source_table).where(source_table.c.name.in_(names))
-        .values(last_crawled_at=finished_at, last_status="not_modified", last_error=None))
+        sa.update(source_table).where(source_table.c.name.in_(names)).values(**source_values))
     if done.rowcount != len(names):
         raise NotFoundError(f"{len(names) - done.rowcount} of {len(names)} sources not found")
     closed = connection.execute(
-        sa.update(run_table).where(run_table.c.id == sa.bindparam("run_id"))
-        .values(status="not_modified", finished_at=finished_at, message=None, fetched=0, new=0, changed=0,
-                unchanged=sa.bindparam("not_modified"), errors=0),
+        sa.update(run_table).where(run_table.c.id == sa.bindparam("run_id")).values(**run_values),
         [{"run_id": run_id, "not_modified": count} for _, run_id, count in runs])
     if connection.dialect.supports_sane_multi_rowcount and closed.rowcount != len(runs):
         raise NotFoundError(f"{len(runs) - closed.rowcount} of {len(runs)} crawl runs not found")
