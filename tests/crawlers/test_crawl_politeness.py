@@ -14,16 +14,22 @@ from tracker.models import Source, Update
 from tracker.store import ROBOTS_KEY, ROBOTS_TTL
 
 
+def crawl_feeds_on_one_host(srv, db_url, tmp_path, count: int, delay: float = 0.0) -> None:
+    """Serve ``count`` feeds and a robots.txt on ``srv`` (each answer after ``delay`` s), crawl them with no
+    download delay and one request at a time per host; the crawl must succeed."""
+    srv.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", "text/plain", delay=delay))
+    urls = {f"p-{i}": srv.add(f"/feed{i}.xml", Page(rss([(f"お知らせ {i}", f"{srv.base}/n/{i}", "")]), delay=delay))
+            for i in range(count)}
+    sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
+    config = write_config(tmp_path / "kaisei.toml", download_delay=0, concurrent_per_host=1)
+    only = [arg for name in urls for arg in ("--only", name)]
+    result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
+    assert result.returncode == 0, result.stderr
+
+
 def test_one_request_at_a_time_per_host_without_delay(db_url, tmp_path):
     with serve() as srv:
-        srv.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", "text/plain", delay=0.1))
-        urls = {f"p-{i}": srv.add(f"/feed{i}.xml", Page(rss([(f"お知らせ {i}", f"{srv.base}/n/{i}", "")]), delay=0.1))
-                for i in range(5)}
-        sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
-        config = write_config(tmp_path / "kaisei.toml", download_delay=0, concurrent_per_host=1)
-        only = [arg for name in urls for arg in ("--only", name)]
-        result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
-        assert result.returncode == 0, result.stderr
+        crawl_feeds_on_one_host(srv, db_url, tmp_path, 5, delay=0.1)
         assert len(srv.seen) == 6
         assert srv.max_in_flight == 1
     with Session(create_db_engine(db_url)) as session:
@@ -33,14 +39,7 @@ def test_one_request_at_a_time_per_host_without_delay(db_url, tmp_path):
 def test_the_sources_of_one_host_are_asked_in_their_order(db_url, tmp_path):
     """Start requests keep their order on a host (the scheduler's FIFO start queue), first source first."""
     with serve() as srv:
-        srv.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", "text/plain"))
-        urls = {f"o-{i}": srv.add(f"/feed{i}.xml", Page(rss([(f"お知らせ {i}", f"{srv.base}/n/{i}", "")])))
-                for i in range(6)}
-        sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
-        config = write_config(tmp_path / "kaisei.toml", download_delay=0, concurrent_per_host=1)
-        only = [arg for name in urls for arg in ("--only", name)]
-        result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
-        assert result.returncode == 0, result.stderr
+        crawl_feeds_on_one_host(srv, db_url, tmp_path, 6)
         assert [seen.path for seen in srv.seen] == ["/robots.txt"] + [f"/feed{i}.xml" for i in range(6)]
 
 
