@@ -8,6 +8,8 @@ conditional GET. Then, each in a child process of its own:
 - first crawl: ``crawlers.runner.run_crawl`` into a fresh SQLite database (polite: one request at a time per host,
   robots.txt asked first; ``--no-tag``: tagging is benchmarked by bench/tagger.py);
 - re-crawl: the same again with nothing changed (every feed answers 304);
+- a bare client's re-crawl: asyncio streams asking each feed with its ETag, one connection per host, no Scrapy,
+  database or parsing: the least a re-crawl costs on this machine against these servers (for comparison only);
 - once more with kaisei's default ``concurrent_requests`` (16), for comparison only.
 
 One request at a time per host throughout. The global limit ``concurrent_requests`` defaults here to one per host
@@ -64,8 +66,12 @@ def feed_body(host: int, feed: int, items: int) -> bytes:
             f"<description>synthetic</description>{''.join(entries)}</channel></rss>").encode("utf-8")
 
 
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+
+
 def make_handler(feeds: dict[str, bytes], latency: float, counter: dict):
-    etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"' for path, body in feeds.items()}
+    etags = {path: etag_of(body) for path, body in feeds.items()}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -117,8 +123,10 @@ def make_handler(feeds: dict[str, bytes], latency: float, counter: dict):
 
 
 @contextmanager
-def serve_feeds(n_feeds: int, n_items: int, n_hosts: int, latency: float) -> Iterator[tuple[list[str], dict]]:
-    """Start one server per loopback host; yield the feed URLs (round-robin over hosts) and a request counter."""
+def serve_feeds(n_feeds: int, n_items: int, n_hosts: int, latency: float
+                ) -> Iterator[tuple[list[str], dict, dict[str, str]]]:
+    """Start one server per loopback host; yield the feed URLs (round-robin over hosts), a request counter and
+    each URL's ETag."""
     # max_per_host: the most requests one host was answering at once (the politeness the crawl promises: 1).
     counter = {"lock": threading.Lock(), "requests": 0, "not_modified": 0, "in_flight": {}, "max_per_host": 0}
     per_host: list[dict[str, bytes]] = [{} for _ in range(n_hosts)]
@@ -138,7 +146,8 @@ def serve_feeds(n_feeds: int, n_items: int, n_hosts: int, latency: float) -> Ite
             port = server.server_address[1]
             urls_by_host[host] = [f"http://{address}:{port}{path}" for path in per_host[host]]
         urls = [url for feed in range(n_feeds) for url in [urls_by_host[feed % n_hosts][feed // n_hosts]]]
-        yield urls, counter
+        etags = {url: etag_of(per_host[feed % n_hosts]["/" + url.split("/", 3)[3]]) for feed, url in enumerate(urls)}
+        yield urls, counter, etags
 
 
 # --- children -----------------------------------------------------------------------------------------------
@@ -155,6 +164,45 @@ def child_baseline(urls: list[str]) -> dict:
         parsed = feedparser.parse(url, agent=USER_AGENT)
         items += len(parsed.entries)
     return {"elapsed": time.perf_counter() - started, "items": items}
+
+
+def child_bare(validators: dict[str, str]) -> dict:
+    """The re-crawl with the least a client can do: asyncio streams, one connection per host, each feed of a host
+    asked in turn with its ETag, the 304 read and nothing else (no Scrapy, no database, no parsing). What is left
+    is the servers, the injected latency and this machine: the floor any crawler meets here."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    from tracker import USER_AGENT
+
+    by_host: dict[str, list[str]] = {}
+    for url in validators:
+        by_host.setdefault(urlsplit(url).netloc, []).append(url)
+
+    async def host(netloc: str, urls: list[str]) -> int:
+        address, port = netloc.rsplit(":", 1)
+        reader, writer = await asyncio.open_connection(address, int(port))
+        answered = 0
+        try:
+            for url in urls:
+                writer.write(f"GET {urlsplit(url).path} HTTP/1.1\r\nHost: {netloc}\r\nUser-Agent: {USER_AGENT}\r\n"
+                             f"If-None-Match: {validators[url]}\r\n\r\n".encode("ascii"))
+                status = await reader.readline()
+                while (await reader.readline()) not in (b"\r\n", b""):
+                    pass
+                if status.split()[1:2] != [b"304"]:
+                    raise RuntimeError(f"{url}: expected 304, got {status!r}")
+                answered += 1
+        finally:
+            writer.close()
+        return answered
+
+    async def crawl() -> int:
+        return sum(await asyncio.gather(*(host(netloc, urls) for netloc, urls in by_host.items())))
+
+    started = time.perf_counter()
+    answered = asyncio.run(crawl())
+    return {"elapsed": time.perf_counter() - started, "items": 0, "answered": answered}
 
 
 def child_crawl(sources_file: str, db_url: str, config_file: str) -> dict:
@@ -218,6 +266,8 @@ def child_main(argv: list[str]) -> None:
     kind = argv[0]
     if kind == "baseline":
         result = child_baseline(json.loads(Path(argv[1]).read_text()))
+    elif kind == "bare":
+        result = child_bare(json.loads(Path(argv[1]).read_text()))
     else:
         result = child_crawl(argv[1], argv[2], argv[3])
     # ru_maxrss is in KiB on Linux.
@@ -251,8 +301,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="kaisei-bench-") as tmp:
         tmpdir = Path(tmp)
-        with serve_feeds(args.feeds, args.items, args.hosts, args.latency) as (urls, counter):
+        with serve_feeds(args.feeds, args.items, args.hosts, args.latency) as (urls, counter, etags):
             (tmpdir / "urls.json").write_text(json.dumps(urls))
+            (tmpdir / "etags.json").write_text(json.dumps(etags))
             lines = []
             for i, url in enumerate(urls):
                 lines += ["[[sources]]", f'name = "bench-{i:03d}"', 'kind = "feed"', f'url = "{url}"',
@@ -271,6 +322,9 @@ def main() -> None:
             counter["requests"] = counter["not_modified"] = counter["max_per_host"] = 0
             again = run_child(["crawl", *crawl_args])
             again_requests, again_304, again_max = counter["requests"], counter["not_modified"], counter["max_per_host"]
+            counter["max_per_host"] = 0
+            bare = run_child(["bare", str(tmpdir / "etags.json")])
+            bare_max = counter["max_per_host"]
             # The same re-crawl with kaisei's default global limit, for comparison (not part of the targets).
             stock = None
             if args.concurrent != default_concurrent:
@@ -301,6 +355,7 @@ def main() -> None:
     row("baseline (feedparser)", baseline, str(args.feeds))
     row("kaisei first crawl", first, str(first_requests))
     row("kaisei re-crawl (304)", again, f"{again_requests} ({again_304}x304)")
+    row("bare client re-crawl", bare, f"{bare['answered']} (304)")
     if stock is not None:
         row(f"re-crawl, concurrent {default_concurrent}", stock, "")
     r1 = first["elapsed"] / baseline["elapsed"]
@@ -316,6 +371,9 @@ def main() -> None:
     floor = per_host * args.latency
     print(f"floor of any polite crawl: {per_host} feeds in turn on the busiest host x {args.latency * 1000:.0f} ms "
           f"= {floor:.2f} s (a re-crawl answered 304 costs at least that; robots.txt, asked once a day, adds one more)")
+    print(f"bare client re-crawl (asyncio streams; no Scrapy, database or parsing; at most {bare_max} at once per "
+          f"host): {bare['elapsed']:.3f} s, the least a re-crawl costs here; kaisei's re-crawl / bare: "
+          f"{again['elapsed'] / bare['elapsed']:.2f}")
     print(f"most requests one host answered at once: first crawl {first_max}, re-crawl {again_max} "
           f"(polite: 1)")
     if stock is not None:
