@@ -8,6 +8,7 @@ ISO-2022-JP (7-bit JIS, old mail-style pages and feeds) is all ASCII bytes, so i
 Shift_JIS or Latin-1 too — into raw escape sequences and ASCII soup. A 7-bit body that switches to a Japanese
 character set with those escape sequences (ESC $ B, ESC $ @, ESC $ ( D, ESC ( J, ESC ( I …) is therefore read as
 ISO-2022-JP whatever its header or declaration says, unless the declared charset itself interprets the escapes.
+So is one with a few stray 8-bit bytes in much JIS text: each such byte costs one character, not the page.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", re.I)
 # half-width katakana (ESC ( I). ESC ( B alone is no evidence: terminals' "tput sgr0" writes it into plain ASCII.
 _JIS_SHIFT = re.compile(rb"\x1b(?:\$[@AB]|\$\([CDOPQ]|\([IJ])")
 _EIGHT_BIT = re.compile(rb"[\x80-\xff]")
+# Text shifted into a two-byte set, up to the next escape: what makes a body ISO-2022-JP beyond doubt.
+_JIS_TWO_BYTE_RUN = re.compile(rb"\x1b(?:\$[@AB]|\$\([CDOPQ])([^\x1b]*)")
+# A 7-bit JIS body with a few stray 8-bit bytes (a byte flipped in transit, one pasted character in another
+# encoding) is still JIS when those bytes are at most this share of its two-byte text.
+STRAY_EIGHT_BIT_SHARE = 0.02
 # Strict codecs tried in turn on such a body; the first is what a declared ISO-2022-JP maps to.
 _JIS_CODECS = ("iso2022_jp_ext", "iso2022_jp_2", "iso2022_jp_2004")
 # For the lenient reading: every escape sequence the Python codecs know, and the set each one selects.
@@ -56,6 +62,7 @@ _ROMAN = str.maketrans({"\\": "\u00a5", "~": "\u203e"})  # JIS X 0201 Roman: yen
 _KANA = str.maketrans({chr(b): chr(0xFF40 + b) for b in range(0x21, 0x60)})  # 0x21 → U+FF61 ｡ … 0x5F → U+FF9F ﾟ
 _STRAY = str.maketrans({"\x1b": "\ufffd", **{chr(b): "\ufffd" for b in range(0x80, 0x100)}})
 _PAIRS = re.compile(r"[\x21-\x7e]{1,2}")
+_PAIRS_WITH_STRAYS = re.compile(r"[\x21-\x7e\ufffd]+")
 # A run of a 94×94 set in EUC form (each byte | 0x80) is one C-speed decode; only a run that fails goes pair by pair.
 _EUC_FORM = bytes.maketrans(bytes(range(0x21, 0x7F)), bytes(range(0xA1, 0xFF)))
 _EUC_CODECS = {"jis0208": "euc_jp", "jis0213-1": "euc_jis_2004", "gb2312": "gb2312", "ksc5601": "euc_kr"}
@@ -134,7 +141,9 @@ def iso2022_jp(body: bytes) -> Optional[tuple[str, str]]:
     escape — a lenient reading that keeps every character it can and puts U+FFFD for the rest. The codec
     reported is then still ``iso2022_jp_ext``, the nearest Python codec.
     """
-    if b"\x1b" not in body or not _JIS_SHIFT.search(body) or _EIGHT_BIT.search(body):
+    if b"\x1b" not in body or not _JIS_SHIFT.search(body):
+        return None
+    if _EIGHT_BIT.search(body) and not _jis_despite_eight_bit(body):
         return None
     for codec in _JIS_CODECS:
         text = _strict(body, codec)
@@ -147,6 +156,17 @@ def iso2022_jp(body: bytes) -> Optional[tuple[str, str]]:
     return (codec, text) if text else None
 
 
+def _jis_despite_eight_bit(body: bytes) -> bool:
+    """Whether a body with 8-bit bytes is still ISO-2022-JP: much two-byte JIS text, hardly any 8-bit bytes.
+
+    A UTF-8, Shift_JIS or EUC-JP page is made of 8-bit bytes wherever it is Japanese, so it never passes; an escape
+    sequence quoted in one of them has no JIS text of its own to outweigh them.
+    """
+    eight_bit = len(_EIGHT_BIT.findall(body))
+    jis_text = sum(len(run) for run in _JIS_TWO_BYTE_RUN.findall(body))
+    return jis_text >= 8 and eight_bit <= STRAY_EIGHT_BIT_SHARE * jis_text
+
+
 def _lenient_jis(body: bytes) -> str:
     """ISO-2022-JP read run by run between escape sequences; never raises."""
     out: list[str] = []
@@ -156,7 +176,8 @@ def _lenient_jis(body: bytes) -> str:
             charset = _JIS_SETS.get(part, charset)
             continue
         euc = _EUC_CODECS.get(charset)
-        if part and euc is not None and (quick := _strict(part.translate(_EUC_FORM), euc)) is not None:
+        # (A stray 8-bit byte would pair up with its neighbour in EUC form: such a run goes pair by pair.)
+        if part and euc is not None and part.isascii() and (quick := _strict(part.translate(_EUC_FORM), euc)) is not None:
             out.append(quick.replace("\x1b", "\ufffd"))
             continue
         text = part.decode("latin-1")
@@ -168,9 +189,24 @@ def _lenient_jis(body: bytes) -> str:
             text = text.translate(_KANA)
         elif charset != "ascii":
             table = _jis_table(charset)
-            text = _PAIRS.sub(lambda m: table.get(m.group(), "\ufffd"), text)
+            if part.isascii():
+                text = _PAIRS.sub(lambda m: table.get(m.group(), "\ufffd"), text)
+            else:
+                text = _PAIRS_WITH_STRAYS.sub(lambda m: _stray_run(m.group(), table), text)
         out.append(text)
     return "".join(out)
+
+
+def _stray_run(run: str, table: dict[str, str]) -> str:
+    """A run of two-byte JIS text with stray 8-bit bytes in it (each already U+FFFD).
+
+    Of even length, each stray byte took the place of one of a pair's bytes (a bit flipped in transit): pairs
+    are kept by position, and each stray costs its one character. Of odd length, the stray bytes were put in
+    between: each is a character of its own, and the text around it pairs as it did before.
+    """
+    if len(run) % 2 == 0:
+        return "".join(table.get(run[i:i + 2], "\ufffd") for i in range(0, len(run), 2))
+    return _PAIRS.sub(lambda m: table.get(m.group(), "\ufffd"), run)
 
 
 @functools.lru_cache(maxsize=None)

@@ -271,3 +271,42 @@ def test_parsing_escape_heavy_bytes_ends_in_items_or_one_line_error(body):
               headers={"Content-Type": "application/rss+xml; charset=utf-8"})
     except ParseError as exc:
         assert "\n" not in str(exc)
+
+
+# --- stray 8-bit bytes in a JIS body ------------------------------------------------------------------------
+
+NOTICE = "令和８年度税制改正の大綱について、年末調整の手引きを掲載しました。"
+NOTICE_PAGE = f'<html><head><meta charset="utf-8"></head><body><p>{NOTICE}</p></body></html>'
+
+
+def _nth_jis_char(body: bytes, n: int) -> int:
+    """Offset of the first byte of the n-th character (from 0) of the first two-byte run."""
+    return body.index(b"\x1b$B") + 3 + 2 * n
+
+
+@pytest.mark.parametrize("headers", [{"Content-Type": "text/html; charset=utf-8"}, {}])
+def test_a_flipped_byte_in_jis_text_costs_one_character(headers):
+    body = NOTICE_PAGE.encode("iso2022_jp_ext")
+    at = _nth_jis_char(body, 3)  # 年 of 令和８年度
+    damaged = body[:at] + bytes([body[at] | 0x80]) + body[at + 1:]
+    assert detect_encoding(damaged, headers) == "iso2022_jp_ext"
+    assert decode_html(damaged, headers) == NOTICE_PAGE.replace("８年度", "８\ufffd度")
+
+
+def test_a_byte_put_between_jis_characters_is_one_character_of_its_own():
+    body = NOTICE_PAGE.encode("iso2022_jp_ext")
+    at = _nth_jis_char(body, 3)
+    assert decode_html(body[:at] + b"\xa4" + body[at:], {}) == NOTICE_PAGE.replace("８年度", "８\ufffd年度")
+
+
+def test_a_stray_byte_in_the_markup_of_a_jis_page():
+    body = NOTICE_PAGE.encode("iso2022_jp_ext").replace(b"</p>", b"\x85</p>")
+    assert decode_html(body, {"Content-Type": "text/html; charset=Shift_JIS"}) == NOTICE_PAGE.replace(
+        "</p>", "\ufffd</p>")
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "cp932", "euc_jis_2004"])
+def test_a_page_in_an_eight_bit_encoding_quoting_some_jis_is_still_that_encoding(codec):
+    """Japanese in UTF-8, Shift_JIS or EUC-JP is 8-bit wherever it is Japanese: a short JIS quote is outweighed."""
+    body = ("<p>" + NOTICE * 3).encode(codec) + "（原文：年末調整）".encode("iso2022_jp") + b"</p>"
+    assert detect_encoding(body, {}) == codec
