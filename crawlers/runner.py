@@ -156,6 +156,7 @@ def _crawl_process_class() -> type:
         """Scrapy's process, with a graceful stop that lasts ``SHUTDOWN_GRACE`` seconds at most."""
 
         on_force_stop: Optional[Callable[[], None]] = None
+        _forced = False
 
         def _signal_shutdown(self, signum: int, frame: Any) -> None:
             from twisted.internet import reactor
@@ -163,7 +164,21 @@ def _crawl_process_class() -> type:
             super()._signal_shutdown(signum, frame)
             reactor.callFromThread(reactor.callLater, SHUTDOWN_GRACE, self._force_stop)
 
+        def _signal_kill(self, signum: int, frame: Any) -> None:
+            # A second SIGINT/SIGTERM during the grace: stop now, as Scrapy does, but through _force_stop so the
+            # sources still waiting are recorded as interrupted and the crawl reports it (exit 130, not 0).
+            import signal
+
+            from scrapy.utils.ossignal import install_shutdown_handlers
+            from twisted.internet import reactor
+
+            install_shutdown_handlers(signal.SIG_IGN)
+            reactor.callFromThread(self._force_stop)
+
         def _force_stop(self) -> None:
+            if self._forced:
+                return
+            self._forced = True
             log.info("stopping the crawl now: downloads still in flight are abandoned")
             try:
                 if self.on_force_stop is not None:

@@ -56,8 +56,11 @@ def _check_integrity(engine) -> None:
         assert count == FAST.get(name, 0), counts
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_interrupted_crawl_leaves_no_half_written_update(db_url, tmp_path, sig):
+@pytest.mark.parametrize(("sig", "times"), [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGKILL, 1),
+                                           (signal.SIGINT, 2), (signal.SIGTERM, 2)],
+                         ids=["SIGINT", "SIGTERM", "SIGKILL", "SIGINT-twice", "SIGTERM-twice"])
+def test_interrupted_crawl_leaves_no_half_written_update(db_url, tmp_path, sig, times):
+    """Twice: a second signal during the grace stops at once, and still reports and records the interruption."""
     if db_url.startswith("postgresql") and sig != signal.SIGKILL:
         pytest.skip("the graceful stops are the same code on PostgreSQL; SIGKILL is the one that matters there")
     with serve() as fast, serve("127.0.0.2") as slow:
@@ -79,6 +82,9 @@ def test_interrupted_crawl_leaves_no_half_written_update(db_url, tmp_path, sig):
                       and slow.requests_for("/hang.xml"))
             assert _finished_runs(engine)["t-hang"] == "running"
             proc.send_signal(sig)
+            if times == 2:
+                time.sleep(0.3)
+                proc.send_signal(sig)
             out, err = proc.communicate(timeout=20)
         finally:
             if proc.poll() is None:
