@@ -96,6 +96,20 @@ class AppContext:
         return detect_lang(self.lang_choice, self.settings.lang)
 
 
+# The context of the command running now: main() reads its language to print an error the command raised.
+_current: Optional[AppContext] = None
+
+
+def set_current_context(context: Optional[AppContext]) -> None:
+    global _current
+    _current = context
+
+
+def current_context() -> Optional[AppContext]:
+    """The running command's context (None before the root callback has run)."""
+    return _current
+
+
 def get_context(ctx: typer.Context, *, db: Optional[str] = None, config: Optional[Path] = None,
                 lang: Optional[str] = None) -> AppContext:
     """The command's context: options given to the command win over the same options given before it."""
@@ -103,6 +117,7 @@ def get_context(ctx: typer.Context, *, db: Optional[str] = None, config: Optiona
     if not isinstance(root, AppContext):
         root = AppContext()
         ctx.find_root().obj = root
+        set_current_context(root)
     if db:
         root.db_url = db
     if config:
@@ -110,6 +125,7 @@ def get_context(ctx: typer.Context, *, db: Optional[str] = None, config: Optiona
     if lang:
         root.lang_choice = lang
     root.settings  # a bad kaisei.toml stops every command, not only those that read the bad key
+    root.lang  # so does a bad --lang, before the command has done anything
     return root
 
 
@@ -162,6 +178,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Stop the command with one line on stderr."""
-    raise KaiseiError(message) if code == 1 else typer.Exit(code)
+def fail(message: str, code: int = 1, *, ja: Optional[str] = None) -> None:
+    """Stop the command with one line on stderr (``ja``: the same line in Japanese)."""
+    raise KaiseiError(message, ja=ja) if code == 1 else typer.Exit(code)
