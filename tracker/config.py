@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tracker.errors import ConfigError
+from tracker.i18n import ja_quote, os_reason_ja
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +119,7 @@ class Settings(BaseSettings):
         keys = [d.key for d in value]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
-            raise ValueError(f"duplicate department key {dupes[0]!r}")
+            raise _Invalid(f"duplicate department key {dupes[0]!r}", ja=f"部署のキー{ja_quote(dupes[0])}が重複しています")
         return value
 
     def department_keys(self) -> list[str]:
@@ -130,12 +132,69 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir("kaisei", appauthor=False)) / "kaisei.toml"
 
 
-def _format_validation_error(path: Path | str, exc: ValidationError) -> str:
+class _Invalid(ValueError):
+    """A validator's complaint, with its Japanese form for the ConfigError it becomes."""
+
+    def __init__(self, message: str, *, ja: str) -> None:
+        super().__init__(message)
+        self.ja = ja
+
+
+# What pydantic's error types ask of a value, in Japanese ({…} from the error's context).
+_PROBLEMS_JA = {
+    "missing": "必須の項目です（指定してください）",
+    "greater_than": "{gt} より大きい値にしてください",
+    "greater_than_equal": "{ge} 以上にしてください",
+    "less_than": "{lt} より小さい値にしてください",
+    "less_than_equal": "{le} 以下にしてください",
+    "int_parsing": "整数にしてください",
+    "int_type": "整数にしてください",
+    "int_from_float": "整数にしてください",
+    "float_parsing": "数値にしてください",
+    "float_type": "数値にしてください",
+    "bool_parsing": "true か false にしてください",
+    "bool_type": "true か false にしてください",
+    "string_type": "文字列にしてください",
+    "dict_type": "表（テーブル）にしてください",
+    "model_type": "表（テーブル）にしてください",
+    "model_attributes_type": "表（テーブル）にしてください",
+    "list_type": "配列にしてください",
+    "literal_error": "{expected} のいずれかにしてください",
+}
+
+
+def _problem_ja(err: Any) -> str:
+    ctx = err.get("ctx") or {}
+    own = getattr(ctx.get("error"), "ja", None)
+    if own:
+        return own
+    template = _PROBLEMS_JA.get(err["type"])
+    if template is None:
+        return f"値が正しくありません（{err['msg']}）"
+    values = {k: (str(v).replace(" or ", ", ") if k == "expected" else f"{v:g}" if isinstance(v, float) else v)
+              for k, v in ctx.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return f"値が正しくありません（{err['msg']}）"
+
+
+def _format_validation_error(path: Path | str | None, exc: ValidationError) -> tuple[str, str]:
+    """The first problem as one line naming the file and the key: (English, Japanese)."""
     err = exc.errors()[0]
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    where, where_ja = (path, path) if path else ("environment", "環境変数")
     if err["type"] == "extra_forbidden":
-        return f"{path}: {key}: unknown setting"
-    return f"{path}: {key}: {err['msg']}"
+        return f"{where}: {key}: unknown setting", f"{where_ja}: {key}: そのような設定項目はありません"
+    return f"{where}: {key}: {err['msg']}", f"{where_ja}: {key}: {_problem_ja(err)}"
+
+
+def _toml_problem_ja(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's reason with its position in Japanese: "3 行目 5 文字目: Expected ..." (the reason stays as is)."""
+    found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
+    if found is None:
+        return str(exc)
+    return f"{found.group(2)} 行目 {found.group(3)} 文字目: {found.group(1)}"
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -144,11 +203,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such file") from exc
+        raise ConfigError(f"{path}: no such file", ja=f"{path}: ファイルがありません") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid TOML: {exc}", ja=f"{path}: TOML として読めません（{_toml_problem_ja(exc)}）") \
+            from exc
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}",
+                          ja=f"{path}: 読み込めません（{os_reason_ja(exc)}）") from exc
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -163,7 +224,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(config_path or "environment", exc)) from exc
+        english, japanese = _format_validation_error(config_path, exc)
+        raise ConfigError(english, ja=japanese) from exc
     settings.config_path = config_path
     if settings.sources_file and config_path and not Path(settings.sources_file).is_absolute():
         settings.sources_file = str((config_path.parent / settings.sources_file).resolve())

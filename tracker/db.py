@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.errors import DatabaseError
+from tracker.i18n import ja_quote
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ def create_db_engine(url: str | None = None, *, migrate: bool = True, **kwargs) 
     try:
         sa_url = sa.engine.make_url(url)
     except sa.exc.ArgumentError as exc:
-        raise DatabaseError(f"not a database URL: {url!r}") from exc
+        raise DatabaseError(f"not a database URL: {url!r}",
+                            ja=f"{ja_quote(url)}はデータベースの URL として読めません") from exc
     if sa_url.get_backend_name() == "sqlite":
         database = sa_url.database
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -66,7 +68,9 @@ def create_db_engine(url: str | None = None, *, migrate: bool = True, **kwargs) 
     try:
         engine = sa.create_engine(sa_url, **kwargs)
     except Exception as exc:  # missing driver, bad options
-        raise DatabaseError(f"cannot open database {sa_url.render_as_string(hide_password=True)}: {exc}") from exc
+        where = sa_url.render_as_string(hide_password=True)
+        raise DatabaseError(f"cannot open database {where}: {exc}",
+                            ja=f"データベース {where} を開けません（{exc}）") from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:
@@ -109,8 +113,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except sa.exc.OperationalError as exc:
-        raise DatabaseError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                            f"{str(exc.orig).strip().splitlines()[0]}") from exc
+        where, reason = engine.url.render_as_string(hide_password=True), str(exc.orig).strip().splitlines()[0]
+        raise DatabaseError(f"cannot open database {where}: {reason}",
+                            ja=f"データベース {where} を開けません（{reason}）") from exc
     log.debug("database at %s upgraded to %s", engine.url.render_as_string(hide_password=True), revision)
 
 

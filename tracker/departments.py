@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from tracker.config import Settings
 from tracker.errors import NotFoundError
+from tracker.i18n import ja_quote
 from tracker.models import Department
 
 
@@ -30,7 +31,8 @@ def get_department(*, session: Session, key: str) -> Department:
     dep = session.get(Department, key)
     if dep is None:
         known = ", ".join(d.key for d in list_departments(session=session))
-        raise NotFoundError(f"unknown department {key!r} (known: {known})")
+        raise NotFoundError(f"unknown department {key!r} (known: {known})",
+                            ja=f"部署{ja_quote(key)}はありません（設定されている部署: {known}）")
     return dep
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from tracker.departments import get_department
 from tracker.errors import KaiseiError, NotFoundError
-from tracker.i18n import LANGS
+from tracker.i18n import LANGS, ja_quote
 from tracker.models import Membership, Person
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,9 @@ def validate_handle(handle: str) -> str:
     """The handle itself when it is lowercase letters, digits, ``.``, ``_`` or ``-`` (starting with a letter/digit)."""
     if not isinstance(handle, str) or not HANDLE_RE.match(handle):
         raise KaiseiError(f"bad handle {handle!r}: use lowercase letters, digits, '.', '_' or '-' "
-                          "(up to 100, starting with a letter or digit)")
+                          "(up to 100, starting with a letter or digit)",
+                          ja=f"ハンドル{ja_quote(handle)}は使えません（英小文字・数字・「.」「_」「-」の100文字以内で、"
+                             "先頭は英小文字か数字にしてください）")
     return handle
 
 
@@ -46,18 +48,22 @@ def validate_email(email: str) -> str:
 
     email = (email or "").strip()
     if not EMAIL_RE.match(email):
-        raise KaiseiError(f"bad email address {email!r}")
+        raise KaiseiError(f"bad email address {email!r}", ja=f"メールアドレス{ja_quote(email)}が正しくありません")
     try:
         Address(addr_spec=email)
     except (ValueError, IndexError) as exc:
-        reason = "use ASCII before the @" if not email.split("@")[0].isascii() else "not a valid address"
-        raise KaiseiError(f"bad email address {email!r}: {reason}") from exc
+        ascii_local = email.split("@")[0].isascii()
+        reason = "use ASCII before the @" if not ascii_local else "not a valid address"
+        reason_ja = "@ の前は半角の英数字と記号にしてください" if not ascii_local else "メールの宛先として使えない形です"
+        raise KaiseiError(f"bad email address {email!r}: {reason}",
+                          ja=f"メールアドレス{ja_quote(email)}が正しくありません（{reason_ja}）") from exc
     return email
 
 
 def _validate_lang(lang: Optional[str]) -> Optional[str]:
     if lang is not None and lang not in LANGS:
-        raise KaiseiError(f"unknown language {lang!r}: use ja or en")
+        raise KaiseiError(f"unknown language {lang!r}: use ja or en",
+                          ja=f"言語{ja_quote(lang)}には対応していません（ja か en を指定してください）")
     return lang
 
 
@@ -78,19 +84,20 @@ def add_person(*, session: Session, handle: str, name: str, email: str, departme
     _validate_lang(lang)
     name = (name or "").strip()
     if not name:
-        raise KaiseiError("a person needs a name")
+        raise KaiseiError("a person needs a name", ja="担当者の氏名を指定してください")
     keys = _validate_departments(session, departments)
     if not keys:
-        raise KaiseiError("a person needs at least one department")
+        raise KaiseiError("a person needs at least one department", ja="担当者の部署を一つ以上指定してください")
     if session.exec(select(Person.id).where(Person.handle == handle)).first() is not None:
-        raise KaiseiError(f"person {handle!r} already exists")
+        raise KaiseiError(f"person {handle!r} already exists", ja=f"担当者{ja_quote(handle)}は既に登録されています")
     person = Person(handle=handle, name=name, email=email, lang=lang)
     session.add(person)
     try:
         session.flush()
     except sa.exc.IntegrityError as exc:  # added by someone else in the meantime
         session.rollback()
-        raise KaiseiError(f"person {handle!r} already exists") from exc
+        raise KaiseiError(f"person {handle!r} already exists",
+                          ja=f"担当者{ja_quote(handle)}は既に登録されています") from exc
     session.add_all(Membership(person_id=person.id, department_key=key) for key in keys)
     session.flush()
     log.info("added person %s in %s", handle, ",".join(keys))
@@ -101,7 +108,7 @@ def get_person(*, session: Session, handle: str) -> Person:
     """The person with ``handle`` (active or not)."""
     person = session.exec(select(Person).where(Person.handle == handle)).first()
     if person is None:
-        raise NotFoundError(f"unknown person {handle!r}")
+        raise NotFoundError(f"unknown person {handle!r}", ja=f"担当者{ja_quote(handle)}は登録されていません")
     return person
 
 
@@ -112,7 +119,7 @@ def resolve_person(*, session: Session, person: PersonRef) -> Person:
     if isinstance(person, int):
         found = session.get(Person, person)
         if found is None:
-            raise NotFoundError(f"unknown person id {person}")
+            raise NotFoundError(f"unknown person id {person}", ja=f"ID {person} の担当者は登録されていません")
         return found
     return get_person(session=session, handle=person)
 
@@ -167,7 +174,7 @@ def edit_person(*, session: Session, handle: str, name: Optional[str] = None, em
     person = get_person(session=session, handle=handle)
     if name is not None:
         if not name.strip():
-            raise KaiseiError("a person needs a name")
+            raise KaiseiError("a person needs a name", ja="担当者の氏名を空にはできません")
         person.name = name.strip()
     if email is not None:
         person.email = validate_email(email)
@@ -182,7 +189,8 @@ def edit_person(*, session: Session, handle: str, name: Optional[str] = None, em
         if key in wanted:
             wanted.remove(key)
     if not wanted:
-        raise KaiseiError(f"{handle!r} would have no department left: a person needs at least one")
+        raise KaiseiError(f"{handle!r} would have no department left: a person needs at least one",
+                          ja=f"{ja_quote(handle)}の部署がなくなってしまいます（担当者には部署が一つ以上必要です）")
     for key in set(current) - set(wanted):
         session.delete(session.get(Membership, (person.id, key)))
     session.add_all(Membership(person_id=person.id, department_key=key) for key in wanted if key not in current)

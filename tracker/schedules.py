@@ -12,6 +12,16 @@ from typing import Optional
 from zoneinfo import ZoneInfo
 
 from tracker.errors import ConfigError
+from tracker.i18n import ja_quote
+
+
+class _Invalid(ValueError):
+    """A schedule expression's problem, with its Japanese form for the ConfigError it becomes."""
+
+    def __init__(self, message: str, *, ja: str) -> None:
+        super().__init__(message)
+        self.ja = ja
+
 
 _EVERY = re.compile(r"^every\s+(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)$", re.I)
 _DOW_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -33,7 +43,7 @@ def _dow(field: str) -> str:
         if m.group(3) and first != "*" and last is None:
             hi = 6
         if hi > 7 or lo > hi:
-            raise ValueError(f"bad weekday {part!r}")
+            raise _Invalid(f"bad weekday {part!r}", ja=f"曜日{ja_quote(part)}が正しくありません")
         out.extend(_DOW_NAMES[d] for d in range(lo, hi + 1, step))
     return ",".join(dict.fromkeys(out))
 
@@ -46,14 +56,15 @@ def parse_schedule(expr: str, timezone: str, *, key: str = "schedule"):
     try:
         zone = ZoneInfo(timezone)
     except (KeyError, ValueError) as exc:
-        raise ConfigError(f"schedule.timezone: unknown time zone {timezone!r}") from exc
+        raise ConfigError(f"schedule.timezone: unknown time zone {timezone!r}",
+                          ja=f"schedule.timezone: タイムゾーン{ja_quote(timezone)}はありません") from exc
     text = " ".join(str(expr).split())
     every = _EVERY.match(text)
     try:
         if every:
             amount, unit = int(every.group(1)), every.group(2)[0].lower()
             if amount < 1:
-                raise ValueError("the interval must be at least 1")
+                raise _Invalid("the interval must be at least 1", ja="間隔は 1 以上にしてください")
             seconds = amount * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
             # A fixed anchor: every instance computes the same slots.
             return IntervalTrigger(seconds=seconds, start_date=_ANCHOR.replace(tzinfo=zone), timezone=zone)
@@ -65,10 +76,14 @@ def parse_schedule(expr: str, timezone: str, *, key: str = "schedule"):
             second, minute, hour, day, month, dow = fields
             return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
                                day_of_week=_dow(dow), timezone=zone)
-        raise ValueError(f"{len(fields)} fields; use 5 (minute hour day month weekday), 6 (seconds first) "
-                         "or 'every N[s|m|h|d]'")
+        raise _Invalid(f"{len(fields)} fields; use 5 (minute hour day month weekday), 6 (seconds first) "
+                       "or 'every N[s|m|h|d]'",
+                       ja=f"項目が {len(fields)} 個です。5 個「分 時 日 月 曜日」、秒を先頭に足した 6 個、"
+                          "または「every N[s|m|h|d]」で書いてください")
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{key}: not a schedule: {expr!r}: {exc}") from exc
+        raise ConfigError(f"{key}: not a schedule: {expr!r}: {exc}",
+                          ja=f"{key}: {ja_quote(expr)}はスケジュールとして読めません（{getattr(exc, 'ja', exc)}）") \
+            from exc
 
 
 def next_fire_time(trigger, after: dt.datetime) -> Optional[dt.datetime]:

@@ -79,7 +79,9 @@ def plan_jobs(settings: Settings, *, sources_file: Optional[str] = None) -> list
         own.update({s.name: s.schedule for s in specs if getattr(s, "schedule", None)})
     for name, expr in settings.schedule.sources.items():
         if load_sources is not None and name not in names:
-            raise ConfigError(f"schedule.sources.{name}: unknown source (known: {', '.join(sorted(names))})")
+            known = ", ".join(sorted(names))
+            raise ConfigError(f"schedule.sources.{name}: unknown source (known: {known})",
+                              ja=f"schedule.sources.{name}: その名前の情報源はありません（登録されている情報源: {known}）")
         own[name] = expr
     jobs: list[JobSpec] = []
     rest = [n for n in names if n not in own]

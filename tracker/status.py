@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.errors import KaiseiError, NotFoundError
+from tracker.i18n import ja_quote
 from tracker.models import STATES, Person, Source, Status, StatusEvent, Update, utcnow
 from tracker.people import PersonRef, person_departments, resolve_person
 from tracker.tags import effective_labels, has_label_clause, labelled_update_ids
@@ -35,7 +36,7 @@ __all__ = ["STATES", "QueueRow", "set_status", "step_back", "get_states", "histo
 def get_update(*, session: Session, update_id: int) -> Update:
     update = session.get(Update, update_id)
     if update is None:
-        raise NotFoundError(f"unknown update {update_id}")
+        raise NotFoundError(f"unknown update {update_id}", ja=f"更新 {update_id} は見つかりません")
     return update
 
 
@@ -48,7 +49,8 @@ def no_jit(session: Session) -> None:
 
 def _check_state(state: str) -> str:
     if state not in STATES:
-        raise KaiseiError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
+        raise KaiseiError(f"unknown state {state!r}: use one of {', '.join(STATES)}",
+                          ja=f"状態{ja_quote(state)}はありません（{', '.join(STATES)} のいずれかを指定してください）")
     return state
 
 
@@ -104,11 +106,13 @@ def set_status(*, session: Session, person: PersonRef, update_id: int, state: st
     person = resolve_person(session=session, person=person)
     if not person.active:
         # Their history stays as it was: a deactivated person's trail must not grow behind the reviewer's back.
-        raise KaiseiError(f"person {person.handle!r} is deactivated (kaisei people reactivate {person.handle})")
+        raise KaiseiError(f"person {person.handle!r} is deactivated (kaisei people reactivate {person.handle})",
+                          ja=f"担当者{ja_quote(person.handle)}は無効になっています"
+                             f"（kaisei people reactivate {person.handle} で有効に戻せます）")
     get_update(session=session, update_id=update_id)
     note = note.strip() if note and note.strip() else None
     if at is not None and at.tzinfo is None:
-        raise KaiseiError("a status time needs a time zone")
+        raise KaiseiError("a status time needs a time zone", ja="状態の日時にはタイムゾーンが必要です")
     row = _lock_status(session, person.id, update_id)
     # The clock is read once the row is ours, so a change that waited for another one is also later in time:
     # the history, ordered by time, is the order the changes really happened in.
@@ -249,7 +253,7 @@ def queue_filter(*, session: Session, person: Person, state: Optional[str] = Non
     if source is not None:
         source_id = session.exec(select(Source.id).where(Source.name == source)).first()
         if source_id is None:  # a typo would otherwise look like an empty queue
-            raise NotFoundError(f"unknown source {source!r}")
+            raise NotFoundError(f"unknown source {source!r}", ja=f"情報源{ja_quote(source)}はありません")
         conditions.append(Update.source_id == source_id)
     if search and search.strip():
         conditions.append(Update.title.contains(search.strip(), autoescape=True))

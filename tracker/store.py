@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from tracker.dates import JST
 from tracker.errors import NotFoundError
+from tracker.i18n import ja_quote
 from tracker.models import CrawlRun, Source, Update, UpdateRevision, utcnow
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ def prepare_crawl(*, session: Session, specs: Iterable[Any],
 def get_source(*, session: Session, name: str) -> Source:
     source = session.exec(select(Source).where(Source.name == name)).first()
     if source is None:
-        raise NotFoundError(f"unknown source {name!r}")
+        raise NotFoundError(f"unknown source {name!r}", ja=f"情報源{ja_quote(name)}はありません")
     return source
 
 
@@ -439,12 +440,16 @@ def finish_quiet_runs(*, session: Session, runs: Sequence[tuple[str, int, int]],
     done = connection.execute(
         sa.update(source_table).where(source_table.c.name.in_(names)).values(**source_values))
     if done.rowcount != len(names):
-        raise NotFoundError(f"{len(names) - done.rowcount} of {len(names)} sources not found")
+        missing = len(names) - done.rowcount
+        raise NotFoundError(f"{missing} of {len(names)} sources not found",
+                            ja=f"情報源 {len(names)} 件のうち {missing} 件が見つかりません")
     closed = connection.execute(
         sa.update(run_table).where(run_table.c.id == sa.bindparam("run_id")).values(**run_values),
         [{"run_id": run_id, "not_modified": count} for _, run_id, count in runs])
     if connection.dialect.supports_sane_multi_rowcount and closed.rowcount != len(runs):
-        raise NotFoundError(f"{len(runs) - closed.rowcount} of {len(runs)} crawl runs not found")
+        missing = len(runs) - closed.rowcount
+        raise NotFoundError(f"{missing} of {len(runs)} crawl runs not found",
+                            ja=f"取得の実行記録 {len(runs)} 件のうち {missing} 件が見つかりません")
 
 
 @dataclass

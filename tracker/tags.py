@@ -79,22 +79,25 @@ def set_manual_tags(*, session: Session, update_id: int, add: Iterable[str] = ()
     """
     from tracker.departments import get_department
     from tracker.errors import KaiseiError, NotFoundError
+    from tracker.i18n import ja_quote
     from tracker.models import TAG_KINDS, Update, utcnow
 
     if kind not in TAG_KINDS:
-        raise KaiseiError(f"unknown tag kind {kind!r}: use one of {', '.join(TAG_KINDS)}")
+        raise KaiseiError(f"unknown tag kind {kind!r}: use one of {', '.join(TAG_KINDS)}",
+                          ja=f"タグの種類{ja_quote(kind)}はありません（{', '.join(TAG_KINDS)} のいずれかを指定してください）")
     from tracker.status import begin_write
 
     # Serialize manual edits of one update (two people tagging it at once would both insert the same manual row):
     # SQLite takes the write lock now; PostgreSQL locks the update row.
     begin_write(session)
     if session.get(Update, update_id, with_for_update={"key_share": True}) is None:
-        raise NotFoundError(f"unknown update {update_id}")
+        raise NotFoundError(f"unknown update {update_id}", ja=f"更新 {update_id} は見つかりません")
     add = [_clean_label(label) for label in add]
     remove = [_clean_label(label) for label in remove]
     both = sorted(set(add) & set(remove))
     if both:
-        raise KaiseiError(f"{both[0]!r} is both added and removed")
+        raise KaiseiError(f"{both[0]!r} is both added and removed",
+                          ja=f"{ja_quote(both[0])}が追加と削除の両方に指定されています")
     if kind == "department":
         for label in add + remove:
             get_department(session=session, key=label)
@@ -118,10 +121,11 @@ def set_manual_tags(*, session: Session, update_id: int, add: Iterable[str] = ()
 
 def _clean_label(label: str) -> str:
     from tracker.errors import KaiseiError
+    from tracker.i18n import ja_quote
 
     label = (label or "").strip()
     if not label or len(label) > 50:
-        raise KaiseiError(f"bad tag label {label!r}")
+        raise KaiseiError(f"bad tag label {label!r}", ja=f"タグ{ja_quote(label)}は使えません（1〜50文字で指定してください）")
     return label
 
 

@@ -80,6 +80,6 @@ def update_with_source(*, session: Session, update_id: int) -> UpdateWithSource:
     row = session.exec(select(Update, Source.name, Source.title).join(Source, Source.id == Update.source_id)
                        .where(Update.id == update_id)).first()
     if row is None:
-        raise NotFoundError(f"unknown update {update_id}")
+        raise NotFoundError(f"unknown update {update_id}", ja=f"更新 {update_id} は見つかりません")
     update, name, title = row
     return UpdateWithSource(update=update, source_name=name, source_title=title)
