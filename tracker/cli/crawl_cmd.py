@@ -16,7 +16,7 @@ import typer
 
 from tracker.cli.common import ConfigOpt, DbOpt, LangOpt, app, get_context, parse_date_option, write_csv, write_json
 from tracker.errors import KaiseiError, NotFoundError
-from tracker.i18n import pick
+from tracker.i18n import ja_quote, pick
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ def _zone(settings: Any) -> dt.tzinfo:
     try:
         return ZoneInfo(settings.timezone)
     except Exception as exc:
-        raise KaiseiError(f"timezone: unknown zone {settings.timezone!r}") from exc
+        raise KaiseiError(f"timezone: unknown zone {settings.timezone!r}",
+                          ja=f"timezone: タイムゾーン{ja_quote(settings.timezone)}はありません") from exc
 
 
 def _console(*, stderr: bool = False):
@@ -89,7 +90,9 @@ def choose_sources(specs: Sequence[Any], only: Sequence[str]) -> list[Any]:
     by_name = {s.name: s for s in specs}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise NotFoundError(f"unknown source {unknown[0]!r} (known: {', '.join(sorted(by_name))})")
+        known = ", ".join(sorted(by_name))
+        raise NotFoundError(f"unknown source {unknown[0]!r} (known: {known})",
+                            ja=f"情報源{ja_quote(unknown[0])}はありません（登録されている情報源: {known}）")
     return [by_name[n] for n in dict.fromkeys(names)]
 
 
@@ -160,7 +163,8 @@ def crawl(
     specs = load_sources(settings=settings, sources_file=sources, include_disabled=bool(only))
     chosen = choose_sources(specs, only)
     if not chosen:
-        raise KaiseiError("no source to crawl (every source is disabled)")
+        raise KaiseiError("no source to crawl (every source is disabled)",
+                          ja="取得する情報源がありません（すべて無効になっています）")
     engine = app_ctx.engine
     _quiet_crawler_logs()
 
@@ -201,8 +205,11 @@ def _check_filters(*, session: Any, sources: Sequence[str], departments: Sequenc
         known = set(session.exec(select(Source.name)).all())
         for name in sources:
             if name not in known:
-                listed = ", ".join(sorted(known)) or "none yet: run kaisei crawl"
-                raise NotFoundError(f"unknown source {name!r} (sources in the database: {listed})")
+                listed = ", ".join(sorted(known))
+                raise NotFoundError(f"unknown source {name!r} (sources in the database: "
+                                    f"{listed or 'none yet: run kaisei crawl'})",
+                                    ja=f"情報源{ja_quote(name)}はありません（データベースにある情報源: "
+                                       f"{listed or 'まだありません。先に kaisei crawl を実行してください'}）")
     for key in departments:
         get_department(session=session, key=key)
 

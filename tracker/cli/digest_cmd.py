@@ -59,9 +59,10 @@ def digest(
         return
     with job_lock(engine, "digest", lock_dir=settings.schedule.lock_dir) as got:
         if not got:
-            raise KaiseiError("another kaisei is sending the digest right now (lock held); nothing sent")
+            raise KaiseiError("another kaisei is sending the digest right now (lock held); nothing sent",
+                              ja="別の kaisei がダイジェストを送っている最中です（ロック中）。何も送っていません")
         report = deliver_digests(engine=engine, settings=settings, only=only)
-    typer.echo(report.summary())
+    typer.echo(report.summary(lang_))
 
 
 def _report_unbuilt(unbuilt: list[str]) -> None:

@@ -49,7 +49,8 @@ def serve(
         if failed:
             from tracker.errors import KaiseiError
 
-            raise KaiseiError("; ".join(f"{r.job}: {r.message}" for r in failed))
+            jobs = "; ".join(f"{r.job}: {r.message}" for r in failed)
+            raise KaiseiError(jobs, ja=f"{len(failed)} 件のジョブが失敗しました: {jobs}")
         return
     if not service.serve():
         # A job stuck in I/O (an SMTP server that stopped answering): its thread would hold the interpreter open

@@ -201,11 +201,13 @@ def _write_out(text: str, output: Optional[Path]) -> None:
         sys.stdout.buffer.flush()
         return
     from tracker.errors import KaiseiError
+    from tracker.i18n import os_reason_ja
 
     try:
         output.write_bytes(text.encode("utf-8"))
     except OSError as exc:
-        raise KaiseiError(f"{output}: cannot write: {exc.strerror}") from exc
+        raise KaiseiError(f"{output}: cannot write: {exc.strerror}",
+                          ja=f"{output}: 書き込めません（{os_reason_ja(exc)}）") from exc
 
 
 # --- kaisei calendar -------------------------------------------------------------------------------------------

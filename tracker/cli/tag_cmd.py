@@ -101,7 +101,8 @@ def evaluate_command(
     try:
         records = load_split(split)
     except FileNotFoundError as exc:
-        raise KaiseiError(f"split file missing: {exc.filename}") from exc
+        raise KaiseiError(f"split file missing: {exc.filename}",
+                          ja=f"評価用の分割データ（{split}）のファイルがありません: {exc.filename}") from exc
     report = evaluate(get_tagger(), records, split=split)
     if output_format == "json":
         typer.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))

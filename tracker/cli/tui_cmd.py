@@ -10,6 +10,7 @@ import typer
 
 from tracker.cli.common import ConfigOpt, DbOpt, LangOpt, app, get_context
 from tracker.errors import KaiseiError
+from tracker.i18n import ja_quote
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,12 @@ def tui(
         with app_ctx.session() as session:
             person = get_person(session=session, handle=as_)
         if not person.active:
-            raise KaiseiError(f"person {as_!r} is deactivated")
+            raise KaiseiError(f"person {as_!r} is deactivated",
+                              ja=f"担当者{ja_quote(as_)}は無効になっています（kaisei people reactivate {as_} で有効に"
+                                 "戻せます）")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise KaiseiError("kaisei tui needs a terminal (use kaisei status / updates in scripts)")
+        raise KaiseiError("kaisei tui needs a terminal (use kaisei status / updates in scripts)",
+                          ja="kaisei tui は端末で実行してください（スクリプトでは kaisei status / updates を使います）")
     from tui.app import make_app
 
     tui_app = make_app(app_ctx.settings, person, engine=app_ctx.engine, lang=app_ctx.lang_choice)

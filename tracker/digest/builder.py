@@ -37,6 +37,7 @@ from sqlmodel import Session, select
 
 from tracker.config import Settings
 from tracker.errors import ConfigError, MailError
+from tracker.i18n import ja_quote
 from tracker.models import DigestDelivery, Department, Membership, Person, Source, Status, Update, utcnow
 from tracker.digest.strings import strings_for
 from tracker.tags import effective_labels, has_label_clause
@@ -122,7 +123,8 @@ def _zone(settings: Settings) -> dt.tzinfo:
     try:
         return ZoneInfo(settings.timezone)
     except (KeyError, ValueError) as exc:
-        raise ConfigError(f"timezone: unknown time zone {settings.timezone!r}") from exc
+        raise ConfigError(f"timezone: unknown time zone {settings.timezone!r}",
+                          ja=f"timezone: タイムゾーン{ja_quote(settings.timezone)}はありません") from exc
 
 
 class DigestBuilder:
@@ -270,7 +272,9 @@ class DigestBuilder:
         try:
             msg["To"] = Address(display_name=digest.name, addr_spec=digest.email)
         except (ValueError, IndexError) as exc:
-            raise MailError(f"person {digest.handle!r}: bad email address {digest.email!r}") from exc
+            raise MailError(f"person {digest.handle!r}: bad email address {digest.email!r}",
+                            ja=f"担当者{ja_quote(digest.handle)}: メールアドレス{ja_quote(digest.email)}が正しくありません") \
+                from exc
         msg["Date"] = email.utils.format_datetime(self.now.astimezone(self.zone))
         # No idstring: a long Message-ID gets folded onto a second line, which some clients misread.
         msg["Message-ID"] = email.utils.make_msgid(domain=self.sender.domain or "localhost")
@@ -300,7 +304,8 @@ def sender_address(settings: Settings) -> Address:
             raise ValueError("no @")
         return Address(display_name=name, addr_spec=addr)
     except (ValueError, IndexError) as exc:
-        raise ConfigError(f"smtp.from: not an email address: {settings.smtp.from_!r}") from exc
+        raise ConfigError(f"smtp.from: not an email address: {settings.smtp.from_!r}",
+                          ja=f"smtp.from: {ja_quote(settings.smtp.from_)}はメールアドレスではありません") from exc
 
 
 @lru_cache(maxsize=None)
@@ -330,9 +335,10 @@ def active_people(*, session: Session, only: Optional[Iterable[str]] = None) -> 
         found = {p.handle: p for p in session.exec(select(Person).where(Person.handle.in_(wanted))).all()}
         for handle in wanted:
             if handle not in found:
-                raise NotFoundError(f"unknown person {handle!r}")
+                raise NotFoundError(f"unknown person {handle!r}", ja=f"担当者{ja_quote(handle)}は登録されていません")
             if not found[handle].active:
-                raise KaiseiError(f"person {handle!r} is deactivated: no digest")
+                raise KaiseiError(f"person {handle!r} is deactivated: no digest",
+                                  ja=f"担当者{ja_quote(handle)}は無効になっているため、ダイジェストは送りません")
         return [found[h] for h in wanted]
     return list(session.exec(query).all())
 

@@ -23,6 +23,7 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.builder import Digest, build_digests, record_delivery
 from tracker.errors import DatabaseError, KaiseiError, MailError
+from tracker.i18n import os_reason_ja
 from tracker.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class DeliveryReport:
     sent: list[tuple[str, int, int]] = field(default_factory=list)  # (handle, new, reminders) accepted
     refused: list[str] = field(default_factory=list)
     error: Optional[str] = None  # the server became unavailable: the rest is owed
+    error_ja: Optional[str] = None  # the same, in Japanese
     stopped: bool = False
 
     @property
@@ -49,8 +51,10 @@ class DeliveryReport:
     def ok(self) -> bool:
         return not self.refused and self.error is None
 
-    def summary(self) -> str:
-        """One line: what was sent, and what was not and why."""
+    def summary(self, lang: str = "en") -> str:
+        """One line: what was sent, and what was not and why (in ``lang``: ja or en)."""
+        if lang == "ja":
+            return self._summary_ja()
         if self.ok and not self.sent and not self.stopped:
             return "nothing to send"
         line = f"sent {len(self.sent)} digest(s): {self.new} new update(s), {self.reminders} reminder(s)"
@@ -63,6 +67,21 @@ class DeliveryReport:
             line += "; stopped on request"
         if not self.ok or self.stopped:
             line += "; what was not sent is owed to the next run"
+        return line
+
+    def _summary_ja(self) -> str:
+        if self.ok and not self.sent and not self.stopped:
+            return "送るものはありません"
+        line = f"{len(self.sent)} 通のダイジェストを送りました（新着 {self.new} 件、期限間近 {self.reminders} 件）"
+        if self.refused:
+            line += f"。{len(self.refused)} 通は受け付けられませんでした（{'; '.join(self.refused[:3])}" + \
+                (f"; ほか {len(self.refused) - 3} 通" if len(self.refused) > 3 else "") + "）"
+        if self.error:
+            line += f"。途中で止まりました: {self.error_ja or self.error}"
+        if self.stopped:
+            line += "。指示により止めました"
+        if not self.ok or self.stopped:
+            line += "。送れなかった分は次回に送ります"
         return line
 
 
@@ -92,7 +111,10 @@ def deliver_digests(*, engine: Engine, settings: Settings, now: Optional[dt.date
                 record_delivery(session=session, digest=digest, sent_at=utcnow())
             except sa.exc.SQLAlchemyError as exc:
                 raise DatabaseError(f"the digest to {digest.handle} was accepted by the SMTP server but could not "
-                                    f"be recorded ({_first_line(exc)}); it may be sent again") from exc
+                                    f"be recorded ({_first_line(exc)}); it may be sent again",
+                                    ja=f"{digest.handle} へのダイジェストは SMTP サーバーに受け付けられましたが、"
+                                       f"記録できませんでした（{_first_line(exc)}）。もう一度送られることがあります") \
+                    from exc
             report.sent.append((digest.handle, digest.new_count, digest.reminder_count))
             log.info("digest: sent to %s (%d new, %d reminders)", digest.handle, digest.new_count,
                      digest.reminder_count)
@@ -101,11 +123,13 @@ def deliver_digests(*, engine: Engine, settings: Settings, now: Optional[dt.date
             result = send_messages(messages(), smtp=settings.smtp, on_accepted=accepted, should_stop=should_stop)
         except sa.exc.SQLAlchemyError as exc:  # while building a digest: nothing of it was sent
             raise DatabaseError(f"digest: database error: {_first_line(exc)}; "
-                                f"{len(report.sent)} digest(s) sent and recorded before it") from exc
+                                f"{len(report.sent)} digest(s) sent and recorded before it",
+                                ja=f"ダイジェスト: データベースのエラーです（{_first_line(exc)}）。"
+                                   f"それまでに {len(report.sent)} 通を送り、記録しました") from exc
         except SmtpUnavailable as exc:
             partial = getattr(exc, "result", None)
             report.refused = list(partial.refused) if partial else []
-            report.error = str(exc)
+            report.error, report.error_ja = str(exc), exc.message("ja")
         else:
             report.refused = result.refused
             report.stopped = result.stopped
@@ -124,7 +148,7 @@ class DigestNotSent(MailError):
     """Some digests were not accepted by the server; ``report`` says what was sent."""
 
     def __init__(self, report: DeliveryReport) -> None:
-        super().__init__(report.summary())
+        super().__init__(report.summary(), ja=report.summary("ja"))
         self.report = report
 
 
@@ -154,7 +178,8 @@ def write_digests(*, engine: Engine, settings: Settings, directory: Path, now: O
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise KaiseiError(f"{directory}: cannot create: {exc.strerror}") from exc
+        raise KaiseiError(f"{directory}: cannot create: {exc.strerror}",
+                          ja=f"{directory}: フォルダを作れません（{os_reason_ja(exc)}）") from exc
     written = []
     stamp = (now or utcnow()).strftime("%Y%m%d")
     with session_scope(engine) as session:
@@ -163,7 +188,8 @@ def write_digests(*, engine: Engine, settings: Settings, directory: Path, now: O
             try:
                 path.write_bytes(digest.message.as_bytes())
             except OSError as exc:
-                raise KaiseiError(f"{path}: cannot write: {exc.strerror}") from exc
+                raise KaiseiError(f"{path}: cannot write: {exc.strerror}",
+                                  ja=f"{path}: 書き込めません（{os_reason_ja(exc)}）") from exc
             written.append((digest, path))
         session.rollback()
     return written
