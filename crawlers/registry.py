@@ -141,13 +141,10 @@ def _spec(raw: dict[str, Any]) -> SourceSpec:
     if kind not in KINDS:
         raise fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     url = need_str("url")
-    try:
-        parts = urlsplit(url)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # "http://[" and the like
-        ok = False
-    if not ok:
-        raise fail("url", f"{url!r} is not an http(s) URL")
+    problem = url_problem(url)
+    if problem:
+        raise fail("url", f"{url!r} is not an http(s) URL ({problem})" if problem != NOT_HTTP else
+                   f"{url!r} is not an http(s) URL")
     title = need_str("title")
     language = need_str("language", optional=True) or "ja"
     encoding = need_str("encoding", optional=True)
@@ -170,6 +167,15 @@ def _spec(raw: dict[str, Any]) -> SourceSpec:
         for key in SELECT_REQUIRED:
             if not select or key not in select:
                 raise fail(f"select.{key}", "missing (html sources need it)", blame="kind")
+    if select is not None and kind != "html":
+        # Not silently ignored: a select table on a feed is someone expecting it to do something.
+        raise fail(next(iter(f"select.{key}" for key in select), "select"),
+                   f"only html sources use select (this one is {kind})")
+    for key in settings:
+        if key not in SETTINGS_KINDS:
+            raise fail(f"settings.{key}", f"unknown key (known: {', '.join(SETTINGS_KINDS)})")
+        if kind != SETTINGS_KINDS[key]:
+            raise fail(f"settings.{key}", f"only {SETTINGS_KINDS[key]} sources use it (this one is {kind})")
     if kind == "egov-laws":
         days = settings.get("days", EGOV_LAWS_DEFAULT_DAYS)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
@@ -178,6 +184,44 @@ def _spec(raw: dict[str, Any]) -> SourceSpec:
         raise fail("settings.date_only", "must be true or false")
     return SourceSpec(name=name, title=title, kind=kind, url=url, language=language, select=select,
                       encoding=encoding, settings=settings, schedule=schedule, enabled=enabled)
+
+
+# Each key of a source's [settings] table, and the kind of source that reads it.
+SETTINGS_KINDS = {"days": "egov-laws", "date_only": "feed"}
+NOT_HTTP = "not http(s)"
+# Letters, digits, hyphens (and the underscores some internal names carry) in dot-separated labels.
+_HOST_LABELS = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*"
+                          r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$")
+
+
+def url_problem(url: str) -> Optional[str]:
+    """Why ``url`` cannot be fetched (a few words), or None: an http(s) URL with a valid host and port."""
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return "spaces or control characters in it"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError when it is out of range or not a number
+    except ValueError as exc:  # "http://[" and the like
+        return one_line_reason(exc)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return NOT_HTTP
+    if port == 0:
+        return "port 0"
+    host = parts.hostname
+    if host.startswith("[") or ":" in host:  # an IPv6 literal: urlsplit has already checked its brackets
+        return None
+    try:
+        ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return f"bad host name {host!r}"
+    if not _HOST_LABELS.match(ascii_host):
+        return f"bad host name {host!r}"
+    return None
+
+
+def one_line_reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:1].lower() + text[1:] if text else type(exc).__name__
 
 
 def _check_selector(value: str, *, origin: str, name: str, key: str) -> None:

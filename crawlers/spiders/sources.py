@@ -30,6 +30,8 @@ from tracker.store import Validators
 log = logging.getLogger(__name__)
 
 SOURCE_META = "kaisei_source"
+# What each source is asked for in (Scrapy's default is English for every request).
+ACCEPT_LANGUAGE = {"ja": "ja,en;q=0.5", "en": "en,ja;q=0.5"}
 URL_META = "kaisei_url"
 
 
@@ -54,37 +56,54 @@ class SourcesSpider(scrapy.Spider):
         self.robots_fetched: dict[str, tuple[bytes, dt.datetime]] = {}
         self.batches: dict[str, SourceBatch] = {}
         self.pending: dict[str, int] = {}
+        self.failed_at_start: list[SourceBatch] = []  # sources none of whose requests could even be made
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | SourceBatch]:
         engine = getattr(getattr(self, "crawler", None), "engine", None)
         if engine is None:  # not running under a crawler (a test driving the spider by hand)
             for request in self.source_requests():
                 yield request
-            return
-        # Every request goes to the scheduler at once. Yielded one by one, Scrapy takes each start request on a
-        # turn of the event loop of its own (~0.9 ms apart): 60 sources would send their first round over ~55 ms.
-        # Marked as start requests, as Scrapy's start middleware would: the scheduler keeps them in its FIFO
-        # start queue, so the sources (and the law API's days) of one host are asked in their order.
-        for request in self.source_requests():
-            request.meta.setdefault("is_start_request", True)
-            engine.crawl(request)
-        return
-        yield  # an async generator, as Scrapy's start() must be
+        else:
+            # Every request goes to the scheduler at once. Yielded one by one, Scrapy takes each start request on
+            # a turn of the event loop of its own (~0.9 ms apart): 60 sources would send their first round over
+            # ~55 ms. Marked as start requests, as Scrapy's start middleware would: the scheduler keeps them in its
+            # FIFO start queue, so the sources (and the law API's days) of one host are asked in their order.
+            for request in self.source_requests():
+                request.meta.setdefault("is_start_request", True)
+                engine.crawl(request)
+        # A source whose requests could not be made is recorded as failed, like one whose server failed.
+        for batch in self.failed_at_start:
+            yield batch
 
     def source_requests(self) -> Iterator[Request]:
         for spec in self.specs.values():
-            urls = start_urls(spec, today=self.today)
-            self.batches[spec.name] = SourceBatch(source=spec.name, started_at=utcnow(),
-                                                  run_id=self.run_ids.get(spec.name), normalized=True,
-                                                  urls=len(urls))
-            self.pending[spec.name] = len(urls)
-            known = self.validators.get(spec.name, {})
-            for url in urls:
-                # 304 is an answer we asked for; the law API says 404 for a day without updates.
-                accepted = [304, 404] if spec.kind == "egov-laws" else [304]
-                yield Request(url, callback=self.parse_source, errback=self.source_failed, dont_filter=True,
-                              meta={SOURCE_META: spec.name, URL_META: url, VALIDATORS_META: known.get(url),
-                                    "handle_httpstatus_list": accepted})
+            try:
+                requests = list(self._requests_of(spec))
+            except Exception as exc:  # a URL Scrapy cannot ask for costs its own source, never the others
+                log.debug("cannot make the requests of %s", spec.name, exc_info=True)
+                batch = self.batches.setdefault(spec.name, SourceBatch(
+                    source=spec.name, started_at=utcnow(), run_id=self.run_ids.get(spec.name), normalized=True))
+                batch.errors.append(f"cannot ask for {spec.url}: {one_line(exc)}")
+                self.failed_at_start.append(batch)
+                continue
+            yield from requests
+
+    def _requests_of(self, spec: SourceSpec) -> Iterator[Request]:
+        urls = start_urls(spec, today=self.today)
+        known = self.validators.get(spec.name, {})
+        # 304 is an answer we asked for; the law API says 404 for a day without updates.
+        accepted = [304, 404] if spec.kind == "egov-laws" else [304]
+        headers = {"Accept-Language": ACCEPT_LANGUAGE.get(spec.language, f"{spec.language},en;q=0.5")}
+        requests = [Request(url, callback=self.parse_source, errback=self.source_failed, dont_filter=True,
+                            headers=headers,
+                            meta={SOURCE_META: spec.name, URL_META: url, VALIDATORS_META: known.get(url),
+                                  "handle_httpstatus_list": accepted})
+                    for url in urls]
+        self.batches[spec.name] = SourceBatch(source=spec.name, started_at=utcnow(),
+                                              run_id=self.run_ids.get(spec.name), normalized=True,
+                                              urls=len(urls))
+        self.pending[spec.name] = len(urls)
+        yield from requests
 
     async def parse_source(self, response: Response) -> AsyncIterator[SourceBatch]:
         name, url = response.meta[SOURCE_META], response.meta[URL_META]
