@@ -194,10 +194,17 @@ def _header(response: Response, name: bytes) -> Optional[str]:
 
 def describe_failure(failure: Failure, request: Optional[Request] = None, settings: Any = None) -> str:
     """One line saying why a request failed, in words a person can act on."""
+    import zlib
+
     from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-                                   DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+                                   DownloadFailedError, DownloadTimeoutError, IgnoreRequest, NotSupported,
+                                   ResponseDataLossError, UnsupportedURLSchemeError)
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet import defer, error as net_error
+    from twisted.web import _newclient
+
+    connection_lost = (net_error.ConnectionDone, net_error.ConnectionLost)
+    not_http = (_newclient.ParseError, _newclient.BadHeaders)
 
     exc = failure.value
     url = request.url if request is not None else ""
@@ -209,9 +216,17 @@ def describe_failure(failure: Failure, request: Optional[Request] = None, settin
             phrase = HTTPStatus(status).phrase
         except ValueError:
             phrase = ""
-        return f"HTTP {status}{' ' + phrase if phrase else ''} from {exc.response.url}"
+        where = ""
+        if 300 <= status < 400 and exc.response.headers.get(b"Location"):
+            # A redirect Scrapy would not follow: to ftp:, mailto:, javascript: …
+            target = exc.response.headers.get(b"Location").decode("latin-1")
+            where = f" (a redirect to {one_line(target)[:200]}, not followed)"
+        return f"HTTP {status}{' ' + phrase if phrase else ''} from {exc.response.url}{where}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
+        if "DOWNLOAD_MAXSIZE" in text or "max size" in text:  # a compressed answer that grows past the cap
+            limit = settings.getint("DOWNLOAD_MAXSIZE") if settings is not None else None
+            return f"response too large{f' (over {limit} bytes once decompressed)' if limit else ''}: {url}"
         if "max redirections" in text:
             limit = settings.getint("REDIRECT_MAX_TIMES") if settings is not None else None
             return f"too many redirects (a loop?) from {url}" + (f": more than {limit}" if limit else "")
@@ -232,6 +247,22 @@ def describe_failure(failure: Failure, request: Optional[Request] = None, settin
         return f"response too large{f' (over {limit} bytes)' if limit else ''}: {url}"
     if isinstance(exc, ResponseDataLossError):
         return f"response cut short: {url}"
+    if isinstance(exc, DownloadFailedError) or isinstance(exc, connection_lost):
+        # Twisted's ResponseFailed/ResponseNeverReceived wrap the real reason in a list of Failures.
+        reasons = [getattr(f, "value", f) for f in getattr(exc, "reasons", None) or getattr(exc.__cause__, "reasons", None) or []]
+        if isinstance(exc, connection_lost) or any(isinstance(r, connection_lost) for r in reasons) \
+                or "Connection was closed" in text or "connection was lost" in text:
+            return f"the server closed the connection without a whole HTTP answer: {url}"
+        if any(isinstance(r, not_http) for r in reasons) or "ParseError" in text or "BadHeaders" in text:
+            return f"not an HTTP answer: {url}"
+    if isinstance(exc, (OSError, EOFError, zlib.error)) and (
+            "gzip" in text.lower() or "compress" in text.lower() or isinstance(exc, zlib.error)
+            or type(exc).__name__ in ("BadGzipFile", "BrotliError")):
+        return f"cannot decompress the answer (its Content-Encoding is wrong): {url}"
+    if isinstance(exc, (ValueError, UnsupportedURLSchemeError, NotSupported)) and (
+            "scheme" in text.lower() or "Invalid URI" in text or "URL" in text):
+        target = text.split("url: ", 1)[1] if "url: " in text else text  # Scrapy: "Missing scheme in request url: …"
+        return f"cannot follow a redirect to {one_line(target)[:200]}: {url}"
     return f"{type(exc).__name__}: {one_line(text or failure.getErrorMessage())}: {url}"
 
 
