@@ -85,8 +85,14 @@ def test_one_url_is_one_update_across_sources(session, source):
     other = session.exec(select(Source).where(Source.name == "fsa-news")).one()
     result = upsert_items(session=session, source=other, items=[item(1, source="fsa-news")])
     session.commit()
-    assert result.new == 0 and result.unchanged == 1
+    assert (result.new, result.changed, result.unchanged, result.elsewhere) == (0, 0, 0, 1)
     assert session.exec(select(sa.func.count(Update.id))).one() == 1
+    # Another source's different title for the URL does not revise it: it is the first source's update.
+    result = upsert_items(session=session, source=other, items=[item(1, title="別の見出し", source="fsa-news")])
+    session.commit()
+    assert (result.changed, result.elsewhere) == (0, 1)
+    row = session.exec(select(Update)).one()
+    assert (row.source_id, row.title, row.revision) == (source.id, "お知らせ 1", 1)
 
 
 def test_store_source_batch_records_the_run_and_validators(session, source):

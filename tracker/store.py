@@ -55,6 +55,7 @@ class UpsertResult:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    elsewhere: int = 0  # URLs another source stored first: that source's updates, left as they are
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
 
@@ -276,8 +277,10 @@ def upsert_items(*, session: Session, source: Source, items: Sequence[Any], now:
     """Store ``items`` of ``source``: new URLs inserted, changed ones revised, identical ones left alone.
 
     Items must already carry canonical URLs (the crawl's pipelines see to it); a URL given twice counts once, the
-    first wins. ``hashes`` (URL → content hash) may carry hashes computed with the parse. Nothing is committed
-    here: the caller's transaction makes one source's batch all-or-nothing.
+    first wins. One URL is one update, and it belongs to the source that stored it first: another source listing
+    the same URL (a feed and a list page of one ministry, say) never revises it, or the two would take turns
+    rewriting its title at every crawl. ``hashes`` (URL → content hash) may carry hashes computed with the parse.
+    Nothing is committed here: the caller's transaction makes one source's batch all-or-nothing.
     """
     now = now or utcnow()
     result = UpsertResult()
@@ -290,8 +293,9 @@ def upsert_items(*, session: Session, source: Source, items: Sequence[Any], now:
     for start in range(0, len(urls), _CHUNK):
         chunk = urls[start:start + _CHUNK]
         rows = session.execute(
-            sa.select(table.c.id, table.c.url, table.c.content_hash, table.c.revision, table.c.title,
-                      table.c.summary, table.c.fetched_at, table.c.changed_at).where(table.c.url.in_(chunk))
+            sa.select(table.c.id, table.c.url, table.c.source_id, table.c.content_hash, table.c.revision,
+                      table.c.title, table.c.summary, table.c.fetched_at, table.c.changed_at)
+            .where(table.c.url.in_(chunk))
         ).all()
         existing.update({row.url: row for row in rows})
 
@@ -301,6 +305,8 @@ def upsert_items(*, session: Session, source: Source, items: Sequence[Any], now:
         row = existing.get(url)
         if row is None:
             inserts.append(_new_update_values(source, item, digest, now))
+        elif row.source_id != source.id:
+            result.elsewhere += 1
         elif row.content_hash == digest:
             result.unchanged += 1
         else:
@@ -472,13 +478,15 @@ def store_source_batch(*, session: Session, source_name: str, items: Sequence[An
                        run_id: Optional[int] = None, started_at: Optional[dt.datetime] = None,
                        hashes: Optional[dict[str, str]] = None,
                        robots: Optional[tuple[str, bytes, dt.datetime]] = None,
-                       source: Optional[Source] = None) -> BatchOutcome:
+                       source: Optional[Source] = None, also_listed: int = 0) -> BatchOutcome:
     """Everything one source brought: its items upserted, its CrawlRun closed, its validators kept.
 
     ``responses`` counts the answers received (200 or 304), ``not_modified`` the 304s among them and ``errors``
     the reasons of failed requests or unreadable bodies. ``robots`` (netloc, body, fetched_at): the robots.txt
     this crawl fetched for the source's host, kept for the next crawls (:func:`cached_robots`). Call it inside
     one transaction. ``source``: the row of ``source_name`` when the caller loaded it already (saves a query).
+    ``also_listed``: items the source listed that another source of the same crawl listed first (dropped before
+    they got here, but read all the same: they count as fetched).
     """
     if source is None or source.name != source_name:
         source = get_source(session=session, name=source_name)
@@ -495,10 +503,13 @@ def store_source_batch(*, session: Session, source_name: str, items: Sequence[An
     else:
         status = "ok"
     message = "; ".join(dict.fromkeys(errors)) or None
-    finish_crawl_run(session=session, source=source, run=run, status=status, fetched=len(items), new=result.new,
+    fetched = len(items) + also_listed
+    if result.elsewhere or also_listed:
+        log.debug("%s: %d of its items are another source's updates", source_name, result.elsewhere + also_listed)
+    finish_crawl_run(session=session, source=source, run=run, status=status, fetched=fetched, new=result.new,
                      changed=result.changed, unchanged=not_modified, errors=len(errors), message=message,
                      validators=validators)
-    return BatchOutcome(source=source_name, status=status, fetched=len(items), new=result.new,
+    return BatchOutcome(source=source_name, status=status, fetched=fetched, new=result.new,
                         changed=result.changed, unchanged=not_modified, errors=len(errors), message=message,
                         touched_ids=result.touched_ids)
 

@@ -28,8 +28,11 @@ class DuplicatesPipeline:
             if owner is None:
                 self.claimed[item.url] = batch.source
                 kept.append(item)
-            elif self.crawler is not None:
-                kind = "same_source" if owner == batch.source else "other_source"
-                self.crawler.stats.inc_value(f"kaisei/duplicates/{kind}")
+            else:
+                if owner != batch.source:
+                    batch.also_listed += 1  # read, so counted as fetched; stored (and revised) by its owner only
+                if self.crawler is not None:
+                    kind = "same_source" if owner == batch.source else "other_source"
+                    self.crawler.stats.inc_value(f"kaisei/duplicates/{kind}")
         batch.items = kept
         return batch

@@ -103,7 +103,7 @@ class StorePipeline:
             session=session, source_name=batch.source, items=batch.items, responses=batch.responses,
             not_modified=batch.not_modified, errors=batch.errors, validators=batch.validators,
             run_id=batch.run_id, started_at=batch.started_at, hashes=batch.hashes,
-            robots=self._robots(batch.source),
+            robots=self._robots(batch.source), also_listed=batch.also_listed,
         )
 
     def _store(self, batch: SourceBatch) -> BatchOutcome:

@@ -24,6 +24,7 @@ class SourceBatch:
     not_found: int = 0  # of which a law-API 404 (a day without updates)
     urls: int = 0  # how many URLs the source asks for
     errors: list[str] = field(default_factory=list)  # one line per failed request or unreadable body
+    also_listed: int = 0  # items dropped because another source of the crawl listed their URL first
     validators: dict[str, Any] = field(default_factory=dict)  # URL → tracker.store.Validators from 200 answers
     normalized: bool = False  # items went through crawlers.pipelines.normalize.normalize_item
     hashes: dict[str, str] = field(default_factory=dict)  # canonical URL → content hash, computed with the parse
