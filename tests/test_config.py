@@ -80,3 +80,36 @@ def test_cli_reports_bad_config_in_one_line(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"kaisei: {path}: smtp.prot: unknown setting"
+
+
+SOURCES_TEXT = '[[sources]]\nname = "tokyo-roudou"\nkind = "feed"\nurl = "https://x.jp/f"\ntitle = "東京労働局 新着情報"\n'
+
+
+@pytest.mark.parametrize(("codec", "guess"), [("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP"), ("utf-16", "UTF-16")])
+def test_a_file_not_in_utf8_is_one_line_naming_the_encoding(tmp_path, codec, guess):
+    """Saved as Shift_JIS by a Japanese editor, the classic: one line, the file, the line, and what to do."""
+    from crawlers.registry import load_sources
+
+    path = tmp_path / "sources.toml"
+    path.write_bytes(SOURCES_TEXT.encode(codec))
+    with pytest.raises(ConfigError) as excinfo:
+        load_sources(sources_file=path)
+    message = str(excinfo.value)
+    assert message.startswith(f"{path}: not UTF-8 (it looks like {guess}): line ") and "save it as UTF-8" in message
+    assert "\n" not in message
+    assert "UTF-8 で保存し直してください" in excinfo.value.message("ja")
+    config = tmp_path / "kaisei.toml"
+    config.write_bytes('lang = "ja"  # 日本語\n'.encode(codec))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings(config)
+
+
+def test_a_byte_order_mark_is_no_content(tmp_path):
+    from crawlers.registry import load_sources
+
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SOURCES_TEXT.encode())
+    assert any(s.title == "東京労働局 新着情報" for s in load_sources(sources_file=path))
+    config = tmp_path / "kaisei.toml"
+    config.write_bytes(b'\xef\xbb\xbflang = "en"\n')
+    assert load_settings(config).lang == "en"

@@ -6,6 +6,7 @@ tests/test_docs.py checks that it does. A wrong key or value is a ``ConfigError`
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -200,8 +201,9 @@ def _toml_problem_ja(exc: tomllib.TOMLDecodeError) -> str:
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file or raise a ConfigError naming it."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = Path(path).read_bytes()
+        # TOML is UTF-8. A byte-order mark (Windows Notepad writes one) is no content; any other encoding is named.
+        return tomllib.loads(_toml_text(path, raw.removeprefix(codecs.BOM_UTF8)))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: no such file", ja=f"{path}: ファイルがありません") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -210,6 +212,26 @@ def read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}",
                           ja=f"{path}: 読み込めません（{os_reason_ja(exc)}）") from exc
+
+
+def _toml_text(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        for codec, name in (("utf-16", "UTF-16"), ("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
+            if (codec != "utf-16" or raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                try:
+                    raw.decode(codec)
+                except UnicodeDecodeError:
+                    continue
+                guess, guess_ja = f" (it looks like {name})", f"（{name} で保存されているようです）"
+                break
+        else:
+            guess = guess_ja = ""
+        raise ConfigError(f"{path}: not UTF-8{guess}: line {line} has byte 0x{raw[exc.start]:02x}; save it as UTF-8",
+                          ja=f"{path}: UTF-8 ではありません{guess_ja}。{line} 行目に読めないバイト 0x{raw[exc.start]:02x} が"
+                             "あります。UTF-8 で保存し直してください") from exc
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
