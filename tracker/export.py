@@ -74,14 +74,27 @@ def audit_rows(*, session: Session, since: Optional[dt.date | dt.datetime] = Non
     ]
 
 
+# What makes a spreadsheet read a cell as a formula (or, for tab and CR, hide where it starts).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """``value`` for a CSV cell that Excel or LibreOffice may open: text that would start a formula gets a leading
+    ``'``. Titles come from the web and notes from people: ``=HYPERLINK(...)`` must stay text (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict[str, Any]], *, bom: bool = False) -> str:
-    """CSV with a header row; departments joined with ``;``. ``bom`` prefixes a UTF-8 BOM so Excel reads 日本語."""
+    """CSV with a header row; departments joined with ``;``. ``bom`` prefixes a UTF-8 BOM so Excel reads 日本語.
+    Text that a spreadsheet would take for a formula is prefixed with ``'`` (:func:`spreadsheet_cell`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(AUDIT_COLUMNS)
     for row in rows:
-        writer.writerow([";".join(row[c]) if c == "departments" else ("" if row[c] is None else row[c])
-                         for c in AUDIT_COLUMNS])
+        writer.writerow([spreadsheet_cell(";".join(row[c]) if c == "departments" else
+                                          ("" if row[c] is None else row[c])) for c in AUDIT_COLUMNS])
     return ("\ufeff" if bom else "") + buf.getvalue()
 
 

@@ -59,3 +59,23 @@ def test_csv_and_json(session, history):
     assert parsed[2]["departments"] == "hr;legal" and parsed[0]["note"] == ""
     assert to_csv(rows, bom=True).encode("utf-8").startswith(b"\xef\xbb\xbfat,handle")
     assert json.loads(to_json(rows)) == rows
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(1+1)"])
+def test_text_a_spreadsheet_would_run_stays_text(session, make_update, text):
+    """Titles come from the web and notes from people: opened in Excel, neither may become a formula."""
+    add_person(session=session, handle="taro", name=text, email="t@example.jp", departments=["accounting"])
+    u = make_update(text, departments=("accounting",))
+    set_status(session=session, person="taro", update_id=u.id, state="read", note=text)
+    session.commit()
+    (row,) = csv.DictReader(io.StringIO(to_csv(audit_rows(session=session)), newline=""))
+    assert row["title"] == row["note"] == row["name"] == "'" + text
+    assert row["to_state"] == "read" and row["update_id"] == str(u.id)  # the rest as it was
+
+
+def test_spreadsheet_cell():
+    from tracker.export import spreadsheet_cell
+
+    assert spreadsheet_cell("\t=1") == "'\t=1" and spreadsheet_cell("\r=1") == "'\r=1"
+    assert spreadsheet_cell("年末調整 = 12月") == "年末調整 = 12月"  # only a cell's start counts
+    assert spreadsheet_cell(-3) == -3 and spreadsheet_cell(None) is None  # numbers are numbers

@@ -163,11 +163,13 @@ def write_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> None:
 
 
 def _csv_value(value: Any) -> Any:
+    from tracker.export import spreadsheet_cell
+
     if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
+        return spreadsheet_cell(";".join(str(v) for v in value))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return value
+    return spreadsheet_cell(value)
 
 
 def _json_default(value: Any) -> Any:
