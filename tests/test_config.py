@@ -113,3 +113,19 @@ def test_a_byte_order_mark_is_no_content(tmp_path):
     config = tmp_path / "kaisei.toml"
     config.write_bytes(b'\xef\xbb\xbflang = "en"\n')
     assert load_settings(config).lang == "en"
+
+
+@pytest.mark.parametrize(("text", "key", "english", "japanese"), [
+    ("[crawl]\ndownload_delay = inf\n", "crawl.download_delay", "finite number", "有限の数値"),
+    ("[crawl]\ntimeout = nan\n", "crawl.timeout", "finite number", "有限の数値"),
+    ('timezone = "Mars/Base"\n', "timezone", "unknown time zone 'Mars/Base'", "タイムゾーン「Mars/Base」はありません"),
+    ('[schedule]\ntimezone = "Asia/Tokio"\n', "schedule.timezone", "unknown time zone 'Asia/Tokio'", "Asia/Tokyo"),
+])
+def test_values_that_would_hang_or_mislead_are_refused(tmp_path, text, key, english, japanese):
+    """`download_delay = inf` waited for ever; an unknown zone was accepted by the commands that do not show times."""
+    path = tmp_path / "kaisei.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as excinfo:
+        load_settings(path)
+    assert str(excinfo.value).startswith(f"{path}: {key}: ") and english in str(excinfo.value)
+    assert japanese in excinfo.value.message("ja")

@@ -26,7 +26,8 @@ CONFIG_ENV = "KAISEI_CONFIG"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # No inf or nan: `download_delay = inf` would make a crawl wait for ever.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class DepartmentSettings(_Section):
@@ -81,6 +82,18 @@ class DigestSettings(_Section):
                             "they were added")
 
 
+def _check_zone(value: str) -> str:
+    """``value`` when it is an IANA time zone this machine knows (Asia/Tokyo, UTC …); a complaint otherwise."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(value)
+    except (KeyError, ValueError, OSError) as exc:
+        raise _Invalid(f"unknown time zone {value!r} (an IANA name such as Asia/Tokyo)",
+                       ja=f"タイムゾーン{ja_quote(value)}はありません（Asia/Tokyo のような IANA の名前にしてください）") from exc
+    return value
+
+
 class ScheduleSettings(_Section):
     """When ``kaisei serve`` runs its jobs (cron expressions, in ``timezone``)."""
 
@@ -90,6 +103,11 @@ class ScheduleSettings(_Section):
     sources: dict[str, str] = Field(default_factory=dict,
                                     description="per-source cron overrides: name = cron expression")
     lock_dir: Optional[str] = Field(None, description="folder of the SQLite lock file; default the data dir")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _check_zone(value)
 
 
 class Settings(BaseSettings):
@@ -113,6 +131,11 @@ class Settings(BaseSettings):
 
     # Where these settings were read from (not a setting itself).
     config_path: Optional[Path] = Field(None, exclude=True, description="(read-only) the file these came from")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _check_zone(value)
 
     @field_validator("departments")
     @classmethod
@@ -153,6 +176,7 @@ _PROBLEMS_JA = {
     "int_from_float": "整数にしてください",
     "float_parsing": "数値にしてください",
     "float_type": "数値にしてください",
+    "finite_number": "有限の数値にしてください（inf や nan は使えません）",
     "bool_parsing": "true か false にしてください",
     "bool_type": "true か false にしてください",
     "string_type": "文字列にしてください",

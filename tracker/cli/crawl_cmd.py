@@ -223,7 +223,7 @@ def updates(
                                          "(repeatable; manual tags win).", show_default=False),
     since: Optional[str] = typer.Option(None, "--since", help="Only updates published on or after this day "
                                         "(YYYY-MM-DD, JST).", show_default=False),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many (newest first).",
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, max=1_000_000_000, help="At most this many (newest first).",
                                         show_default=False),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", help="table, json or csv."),
     db: DbOpt = None,

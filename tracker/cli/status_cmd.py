@@ -74,7 +74,7 @@ def show(
     department: Optional[str] = typer.Option(None, "--department", "-d", help="Only this department's updates."),
     source: Optional[str] = typer.Option(None, "--source", help="Only this source (its name)."),
     search: Optional[str] = typer.Option(None, "--search", help="Only titles containing this text."),
-    limit: int = typer.Option(0, "--limit", min=0, help="At most this many (newest first); 0 = all."),
+    limit: int = typer.Option(0, "--limit", min=0, max=1_000_000_000, help="At most this many (newest first); 0 = all."),
     fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json."),
     db: DbOpt = None, config: ConfigOpt = None, lang: LangOpt = None,
 ) -> None:
