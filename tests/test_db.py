@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -54,3 +55,15 @@ def test_sqlite_pragmas(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_folder_that_cannot_be_made_is_one_domain_error(tmp_path):
+    from tracker.db import create_db_engine
+    from tracker.errors import DatabaseError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(DatabaseError) as excinfo:
+        create_db_engine(f"sqlite:///{blocker}/sub/kaisei.db")
+    assert str(excinfo.value).startswith(f"cannot create the database's folder {blocker}/sub")
+    assert "を作れません" in excinfo.value.message("ja")

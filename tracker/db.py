@@ -61,7 +61,14 @@ def create_db_engine(url: str | None = None, *, migrate: bool = True, **kwargs) 
     if sa_url.get_backend_name() == "sqlite":
         database = sa_url.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from tracker.i18n import os_reason_ja
+
+                raise DatabaseError(f"cannot create the database's folder {folder}: {exc.strerror or exc}",
+                                    ja=f"データベースのフォルダ {folder} を作れません（{os_reason_ja(exc)}）") from exc
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     else:
         kwargs.setdefault("pool_pre_ping", True)

@@ -145,7 +145,8 @@ class KaiseiApp(App[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             log.error("%s failed: %s", event.worker.name, error, exc_info=error)
-            self.show_error(f"{type(error).__name__}: {error}" if not _is_domain_error(error) else str(error))
+            self.show_error(f"{type(error).__name__}: {error}" if not _is_domain_error(error)
+                            else error.message(self.lang) if hasattr(error, "message") else str(error))
 
     def show_error(self, message: str) -> None:
         from tui.screens.modals import ErrorModal

@@ -439,8 +439,10 @@ async def test_picker_lines_up_handles_after_wide_and_narrow_names(settings, eng
         assert len(labels) == 3 and len({cell_len(label.rsplit(" ", 1)[0]) for label in labels}) == 1, labels
 
 
-async def test_a_failure_shows_one_error_modal(settings, engine, world):
-    app = make(settings, engine)
+@pytest.mark.parametrize(("lang", "words"), [("ja", "更新 {} は見つかりません"), ("en", "unknown update {}")])
+async def test_a_failure_shows_one_error_modal(settings, engine, world, lang, words):
+    """In the person's language: the TUI shows a domain error as the CLI would print it."""
+    app = make(settings, engine, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         gone = world["nta/1"]
@@ -452,7 +454,7 @@ async def test_a_failure_shows_one_error_modal(settings, engine, world):
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
-        assert f"unknown update {gone}" in _plain(app)
+        assert words.format(gone) in _plain(app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)
