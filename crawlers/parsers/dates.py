@@ -48,7 +48,18 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=JST)
 
 
-_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*(?:月|/)\s*(\d{1,2})\s*日?(?!\d)")
+_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*(月|/)\s*(\d{1,2})\s*(日?)(?!\d)")
+# What makes a month/day match part of something else. A year written (or meant) next to it — digits or a date
+# separator run into it (``0000/01/01``, ``12/25/2024``, ``2024-12/25``) or 年 just before it (``令和 年4月1日``) —
+# is a year we could not read: the text gives no date rather than this year's. Before: digits or / . - after a
+# digit, 年, or a bare / or .; after: / or . and a digit, or - and a year.
+_YEAR_BEFORE = re.compile(r"(?:\d\s*[-/.]?|[/.]|年)\s*$")
+_YEAR_AFTER = re.compile(r"^\s*(?:[/.]\s*\d|-\s*\d{3})")
+# A slash between two small numbers that is not a date: a fraction after 第 or before a counter (第3/4四半期,
+# 1/2ページ), or a version / issue / page number (Ver 1/2, No.3/4, p.1/2).
+_NOT_DATE_BEFORE = re.compile(r"(?:第|(?<![A-Za-z])(?:ver(?:sion)?|v|rev|no|vol|part|page|pp?|ch|nr)\.?)\s*$",
+                              re.I)
+_NOT_DATE_AFTER = re.compile(r"^\s*(?:四半期|半期|期|号|回|巻|頁|ページ|版|部|章|条|項|件|枚|人|名|倍|%)")
 
 
 def today_jst() -> dt.date:
@@ -61,7 +72,9 @@ def list_datetime(text: Optional[str], *, language: str = "ja") -> Optional[dt.d
 
     A plain date becomes 00:00 JST of that day; a cell that also gives a time keeps it. A cell with only a
     month and day (``11月20日``, common under year headings) is taken as the latest such day not after
-    tomorrow — a list shows what was published, never what will be.
+    tomorrow — a list shows what was published, never what will be — unless a year is attached to it that could
+    not be read (``0000/01/01``, ``12/25/2024``): then, as for a fraction or version (``第3/4四半期``, ``Ver 1/2``),
+    there is no date, not a wrong one.
     """
     if not text or not text.strip():
         return None
@@ -75,10 +88,21 @@ def list_datetime(text: Optional[str], *, language: str = "ja") -> Optional[dt.d
 
 
 def _month_day(text: str) -> Optional[dt.date]:
-    match = _MONTH_DAY.search(text)
-    if not match:
-        return None
-    month, day = int(match.group(1)), int(match.group(2))
+    """The yearless 月日 or m/d of ``text`` (NFKC'd), its year inferred; None when the text attaches a year to it
+    that :func:`tracker.dates.parse_date` could not read, or when the only candidates are not dates."""
+    for match in _MONTH_DAY.finditer(text):
+        before, after = text[:match.start()], text[match.end():]
+        if match.group(2) == "/" and (_NOT_DATE_BEFORE.search(before) or _NOT_DATE_AFTER.search(after)):
+            continue
+        if _YEAR_BEFORE.search(before) or (not match.group(4) and _YEAR_AFTER.search(after)):
+            log.debug("month/day with an unreadable year in %r", text)
+            return None
+        return _infer_year(int(match.group(1)), int(match.group(3)))
+    return None
+
+
+def _infer_year(month: int, day: int) -> Optional[dt.date]:
+    """The latest ``month``/``day`` not after tomorrow (JST): a list shows what was published, not what will be."""
     limit = today_jst() + dt.timedelta(days=1)
     for year in (limit.year, limit.year - 1):
         try:
