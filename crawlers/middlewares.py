@@ -426,6 +426,33 @@ class RobotsTxtObeyingMiddleware(RobotsTxtMiddleware):
             return await maybe_deferred_to_future(own)
         return await super().robot_parser(request)
 
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        # RFC 9309 2.3.1: a robots.txt answered 4xx is "unavailable": no rules at all, whatever error page came
+        # with it; answered 5xx it is "unreachable": assume everything is disallowed until it answers again.
+        if 400 <= response.status < 500:
+            response = response.replace(body=b"")
+        elif response.status >= 500:
+            self._unreachable[netloc] = response.status
+            response = response.replace(body=b"User-agent: *\nDisallow: /\n")
+        await super()._parse_robots(response, netloc, request)
+
+    @property
+    def _unreachable(self) -> dict[str, int]:
+        """netloc → the 5xx status its robots.txt answered in this crawl."""
+        if not hasattr(self, "_unreachable_hosts"):
+            self._unreachable_hosts: dict[str, int] = {}
+        return self._unreachable_hosts
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        status = self._unreachable.get(urlparse_cached(request).netloc)
+        if status is not None:
+            from scrapy.exceptions import IgnoreRequest
+
+            self._stats.inc_value("kaisei/robots_unreachable")
+            raise IgnoreRequest(f"robots.txt unreachable (HTTP {status}): the site is not crawled until it answers "
+                                f"(RFC 9309)")
+        super().process_request_2(rp, request)
+
     def process_response(self, request: Request, response: Response) -> Response:
         """Keep the robots.txt this crawl fetched for the next crawls: a robots.txt (200), or "no robots.txt"
         (4xx: everything allowed, RFC 9309). A server error or a failed download is asked again next time."""

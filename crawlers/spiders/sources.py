@@ -230,6 +230,8 @@ def describe_failure(failure: Failure, request: Optional[Request] = None, settin
         if "max redirections" in text:
             limit = settings.getint("REDIRECT_MAX_TIMES") if settings is not None else None
             return f"too many redirects (a loop?) from {url}" + (f": more than {limit}" if limit else "")
+        if "robots.txt unreachable" in text:
+            return f"{one_line(text)}: {url}"
         if "robots.txt" in text:
             return f"forbidden by robots.txt: {url}"
         return f"request dropped: {one_line(text)}: {url}"

@@ -78,3 +78,27 @@ def test_robots_txt_is_kept_for_a_day_and_still_obeyed(db_url, tmp_path):
         later = crawl()
         assert later.returncode == 0, later.stderr
         assert len(srv.requests_for("/robots.txt")) == 2
+
+
+def test_robots_txt_answered_5xx_means_not_crawled_and_4xx_means_no_rules(db_url, tmp_path):
+    """RFC 9309: a robots.txt that is unreachable (5xx) disallows everything until it answers; one that is
+    unavailable (4xx) has no rules at all, whatever its error page says."""
+    with serve() as down, serve("127.0.0.2") as missing:
+        down.add("/robots.txt", Page(b"busy", "text/plain", status=503))
+        missing.add("/robots.txt", Page(b"<html>User-agent: *\nDisallow: /\n</html>", "text/html", status=404))
+        urls = {"r5-down": down.add("/feed.xml", Page(rss([("停止中", f"{down.base}/n/1", "")]))),
+                "r4-missing": missing.add("/feed.xml", Page(rss([("届く", f"{missing.base}/n/1", "")])))}
+        sources = write_sources(tmp_path / "sources.toml", [{"name": n, "url": u} for n, u in urls.items()])
+        config = write_config(tmp_path / "kaisei.toml")
+        only = [arg for name in urls for arg in ("--only", name)]
+        result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
+        assert result.returncode == 1
+        assert ("kaisei: crawl: r5-down: robots.txt unreachable (HTTP 503): the site is not crawled until it "
+                "answers (RFC 9309)") in result.stderr
+        assert not down.requests_for("/feed.xml")
+        assert missing.requests_for("/feed.xml") and "r4-missing" not in result.stderr
+        # The next crawl asks the unreachable robots.txt again (it is not kept), and crawls once it answers.
+        down.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", "text/plain"))
+        again = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", *only))
+        assert again.returncode == 0, again.stderr
+        assert len(down.requests_for("/robots.txt")) == 2 and down.requests_for("/feed.xml")
