@@ -30,7 +30,9 @@ VALIDATORS_KEY = "http_validators"
 # Source.settings key holding the robots.txt of the source's host as last fetched (see cached_robots).
 ROBOTS_KEY = "robots_txt"
 # A run still ``running`` when the next crawl of its source begins: that crawl was killed.
-STALE_RUN_MESSAGE = "interrupted (the crawl was stopped before this source finished)"
+# How a run the crawl did not finish is recorded: stopped by a signal, or killed (closed by the next crawl).
+INTERRUPTED = "interrupted: the crawl was stopped before this source finished"
+STALE_RUN_MESSAGE = f"{INTERRUPTED} (killed; closed by the next crawl)"
 # How long a fetched robots.txt is obeyed without asking again: RFC 9309 (2.4) says no longer than 24 hours.
 ROBOTS_TTL = dt.timedelta(hours=24)
 _SPEC_COLUMNS = ("name", "title", "kind", "url", "language")

@@ -19,11 +19,9 @@ from crawlers.pipelines.offload import on_db_thread
 from crawlers.spiders.batch import SourceBatch
 from tracker.db import session_scope
 from tracker.models import Source
-from tracker.store import BatchOutcome, finish_quiet_runs, store_source_batch
+from tracker.store import INTERRUPTED, BatchOutcome, finish_quiet_runs, store_source_batch
 
 log = logging.getLogger(__name__)
-
-INTERRUPTED = "interrupted: the crawl was stopped before this source finished"
 
 
 class StorePipeline:

@@ -109,7 +109,10 @@ class SourcesSpider(scrapy.Spider):
         name, url = response.meta[SOURCE_META], response.meta[URL_META]
         spec, batch = self.specs[name], self.batches[name]
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
-        if response.status == 304:
+        if response.status == 304 and not _conditional(response):
+            # "Not modified" since nothing: we sent no ETag or date, so there is nothing we could have kept.
+            batch.errors.append(f"answered 304 Not Modified to a request that was not conditional: {url}")
+        elif response.status == 304:
             batch.responses += 1
             batch.not_modified += 1
         elif response.status == 404:  # only asked for the law API: no laws updated that day
@@ -185,6 +188,13 @@ class SourcesSpider(scrapy.Spider):
     def unfinished(self) -> list[str]:
         """Sources whose requests have not all been answered (the crawl was stopped)."""
         return [name for name, left in self.pending.items() if left > 0]
+
+
+def _conditional(response: Response) -> bool:
+    """Whether the request of ``response`` asked "anything newer than this?" (If-None-Match/If-Modified-Since)."""
+    request = getattr(response, "request", None)
+    headers = request.headers if request is not None else {}
+    return b"If-None-Match" in headers or b"If-Modified-Since" in headers
 
 
 def _header(response: Response, name: bytes) -> Optional[str]:

@@ -76,3 +76,16 @@ def test_misbehaving_servers_get_one_line_each_in_words(db_url, tmp_path):
     for line in lines.values():
         assert "Failure" not in line and "twisted" not in line and "<" not in line, line
     assert "Traceback" not in result.stderr
+
+
+def test_a_304_to_a_request_that_was_not_conditional_is_an_error(db_url, tmp_path):
+    """Nothing was kept from this source, so "not modified" cannot be true: the source failed, it is not quiet."""
+    with serve() as srv:
+        url = srv.add("/feed.xml", Page(b"", status=304))
+        sources = write_sources(tmp_path / "sources.toml", [{"name": "w-304", "url": url}])
+        config = write_config(tmp_path / "kaisei.toml", obey_robots=False)
+        result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", "--only", "w-304"))
+        assert "If-None-Match" not in srv.requests_for("/feed.xml")[0].headers
+    assert result.returncode == 1
+    assert ("kaisei: crawl: w-304: answered 304 Not Modified to a request that was not conditional: "
+            f"{url}") in result.stderr
