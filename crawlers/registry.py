@@ -69,8 +69,41 @@ _FIELDS = tuple(f.name for f in fields(SourceSpec))
 
 
 def _fail(origin: str, name: str | None, key: str, message: str) -> ConfigError:
-    who = f"source {name!r}" if name else "sources"
-    return ConfigError(f"{origin}: {who}: {key}: {message}")
+    from tracker.i18n import ja_quote
+
+    who, who_ja = (f"source {name!r}", f"情報源{ja_quote(name)}") if name else ("sources", "sources")
+    return ConfigError(f"{origin}: {who}: {key}: {message}", ja=f"{origin}: {who_ja}: {key}: {_in_japanese(message)}")
+
+
+# The Japanese of each complaint above (names, values and the technical detail in parentheses stay as they are).
+_COMPLAINTS_JA = [(re.compile(pattern), ja) for pattern, ja in (
+    (r"^must be a table$", "表（テーブル）にしてください"),
+    (r"^must be a non-empty string$", "空でない文字列にしてください"),
+    (r"^must be a non-empty CSS selector string$", "空でない CSS セレクタの文字列にしてください"),
+    (r"^must be true or false$", "true か false にしてください"),
+    (r"^must be a whole number of days from 1 to 366$", "1 から 366 までの日数（整数）にしてください"),
+    (r"^missing \(every source needs a unique name\)$", "ありません（情報源には重複しない name が必要です）"),
+    (r"^missing \(a new source needs kind and url\)$", "ありません（新しい情報源には kind と url が必要です）"),
+    (r"^missing \(html sources need it\)$", "ありません（html の情報源には必要です）"),
+    (r"^use lower-case letters, digits, '-', '_' or '\.'$", "英小文字・数字・「-」「_」「.」だけにしてください"),
+    (r"^unknown key \(known: (.*)\)$", r"そのような項目はありません（使えるもの: \1）"),
+    (r"^(.*) is not one of (.*)$", r"\1 は使えません（\2 のいずれかにしてください）"),
+    (r"^(.*) is not an http\(s\) URL \((.*)\)$", r"\1 は取得できる http(s) の URL ではありません（\2）"),
+    (r"^(.*) is not an http\(s\) URL$", r"\1 は http(s) の URL ではありません"),
+    (r"^unknown encoding (.*)$", r"文字コード \1 はありません"),
+    (r"^only html sources use select \(this one is (.*)\)$", r"select は html の情報源だけが使います（この情報源は \1）"),
+    (r"^only (.*) sources use it \(this one is (.*)\)$", r"\1 の情報源だけが使う項目です（この情報源は \2）"),
+    (r"^not a valid CSS selector: (.*)$", r"CSS セレクタとして正しくありません: \1"),
+    (r"^not a cron expression: (.*)$", r"cron 式として読めません: \1"),
+    (r"^defined twice in this file$", "このファイルの中で 2 回定義されています"),
+)]
+
+
+def _in_japanese(message: str) -> str:
+    for pattern, ja in _COMPLAINTS_JA:
+        if pattern.match(message):
+            return pattern.sub(ja, message, count=1)
+    return message
 
 
 
@@ -250,10 +283,12 @@ def _read_builtin() -> list[dict[str, Any]]:
 def _entries(data: dict[str, Any], *, origin: str) -> list[Any]:
     for key in data:
         if key != "sources":
-            raise ConfigError(f"{origin}: {key}: unknown key (a sources file holds [[sources]] tables only)")
+            raise ConfigError(f"{origin}: {key}: unknown key (a sources file holds [[sources]] tables only)",
+                              ja=f"{origin}: {key}: そのような項目はありません（情報源ファイルには [[sources]] の表だけを書きます）")
     entries = data.get("sources", [])
     if not isinstance(entries, list):
-        raise ConfigError(f"{origin}: sources: must be an array of tables ([[sources]])")
+        raise ConfigError(f"{origin}: sources: must be an array of tables ([[sources]])",
+                          ja=f"{origin}: sources: 表の配列（[[sources]]）にしてください")
     return entries
 
 
@@ -304,7 +339,11 @@ def get_source(specs: Iterable[SourceSpec], name: str) -> SourceSpec:
     for spec in specs:
         if spec.name == name:
             return spec
-    raise NotFoundError(f"unknown source {name!r} (known: {', '.join(s.name for s in specs)})")
+    from tracker.i18n import ja_quote
+
+    known = ", ".join(s.name for s in specs)
+    raise NotFoundError(f"unknown source {name!r} (known: {known})",
+                        ja=f"情報源{ja_quote(name)}はありません（あるもの: {known}）")
 
 
 def start_urls(spec: SourceSpec, *, today: dt.date) -> list[str]:

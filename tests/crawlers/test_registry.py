@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,15 @@ def test_any_entries_give_specs_or_one_config_error(entries):
         assert str(exc).startswith(("fuzz.toml: ", f"{BUILTIN_ORIGIN}: ")) and "\n" not in str(exc)
         return
     assert all(isinstance(s, SourceSpec) and s.kind in ("feed", "html", "egov-laws") for s in specs)
+
+
+@pytest.mark.parametrize(("text", "message"), BAD)
+def test_every_bad_sources_file_has_its_japanese_line(tmp_path, text, message):
+    """Under --lang ja the same one line, in Japanese: the file, the source and the key as they are."""
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as excinfo:
+        load_sources(sources_file=path)
+    japanese = excinfo.value.message("ja")
+    assert japanese.startswith(f"{path}: ") and "\n" not in japanese
+    if "not valid TOML" not in message:  # TOML syntax errors are worded by the config reader
+        assert japanese != str(excinfo.value) and re.search(r"[ぁ-んァ-ン一-龥]", japanese), japanese
