@@ -121,11 +121,15 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 
 
 # Control characters (Unicode category Cc) a CMS sometimes leaves in, except tab and newline: those are spaces.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# With them the invisible bidirectional controls — LRM/RLM (U+200E/F), ALM (U+061C), the embeddings and overrides
+# (U+202A–202E) and isolates (U+2066–2069) — which make a title or a CSV cell display other than it reads
+# ("\u202egnp.exe"). Text from the web is untrusted; Arabic and Hebrew letters need none of them to show right.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Anything clean_text would change: markup or entities, control characters, any space but a single ASCII one
 # between words (Python's \s beyond " ", NBSP, U+3000, zero-width ones). Text without any is returned as it is:
 # parsers clean what they read, and the hash and the pipelines see the same text again.
-_NOT_CLEAN = re.compile("[<&\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_NOT_CLEAN = re.compile("[<&\x00-\x1f\x7f-\x9f\u00a0\u061c\u1680\u2000-\u200b\u200e\u200f\u2028\u2029"
+                        "\u202a-\u202f\u205f\u2066-\u2069\u3000\ufeff]"
                         "|  |^ | $")
 
 
@@ -149,7 +153,7 @@ def clean_text(text: str | None) -> str:
     if "<" in text:
         text = _TAG.sub(_tag_space, text)
     text = html.unescape(text)
-    # Drop control characters a CMS sometimes leaves in (keep newlines: they become spaces below).
+    # Drop control characters a CMS sometimes leaves in, and bidi controls (keep newlines: spaces below).
     text = _CONTROL.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
