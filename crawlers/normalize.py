@@ -7,12 +7,15 @@ entity escaping, full-width spaces).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from tracker.dates import JST
 
 if TYPE_CHECKING:
     from crawlers.items import UpdateItem
@@ -161,6 +164,31 @@ def clean_text(text: str | None) -> str:
 def clean_title(text: str | None) -> str:
     """A title as shown to people: :func:`clean_text` on one line."""
     return clean_text(text)
+
+
+# A publication date is believed from 1900 (nothing a regulator's feed lists is older; zoneinfo would show
+# earlier times in Tokyo's local mean time, +09:18:59) to two days after the crawl (a zone mistake, a page dated
+# tomorrow). Outside that it is a typo or junk — 9999-01-01, 令和99年 — that would head every newest-first list for
+# ever: the update is stored without one and listed by when it was fetched. 施行日 and deadlines are not
+# publication dates and are left alone: they can be years ahead.
+PUBLISHED_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
+PUBLISHED_AHEAD = dt.timedelta(days=2)
+
+
+def believable_published_at(value: Optional[dt.datetime], now: dt.datetime) -> Optional[dt.datetime]:
+    """``value`` (an aware publication time) if a crawl at ``now`` can believe it, else None (logged)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:  # a zone-less time is Japan's: a fixed +09:00, never a zoneinfo's LMT
+        value = value.replace(tzinfo=JST)
+    try:
+        believable = PUBLISHED_EARLIEST <= value <= now + PUBLISHED_AHEAD
+    except OverflowError:  # 0001-01-01 +09:00 or 9999-12-31 -05:00: no UTC time at all
+        believable = False
+    if not believable:
+        log.debug("publication time %s not believed (crawled %s): none stored", value.isoformat(), now.isoformat())
+        return None
+    return value
 
 
 def content_hash(item: "UpdateItem") -> str:

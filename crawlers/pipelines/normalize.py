@@ -7,10 +7,11 @@ batch that arrives unnormalized, so the store always compares like with like.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
+from typing import Any, Optional
 
-from crawlers.normalize import canonical_url, clean_text, clean_title, is_clean
+from crawlers.normalize import believable_published_at, canonical_url, clean_text, clean_title, is_clean
 from crawlers.spiders.batch import SourceBatch
 from tracker.dates import JST
 
@@ -24,17 +25,23 @@ def _clean(text: Any, cleaner: Any) -> str:
     return cleaner(text)
 
 
-def normalize_item(item: Any) -> bool:
-    """Normalize ``item`` in place; True when its time had no zone and was read as JST."""
+def normalize_item(item: Any, *, now: Optional[dt.datetime] = None) -> bool:
+    """Normalize ``item`` in place; True when its time had no zone and was read as JST.
+
+    A publication time the crawl at ``now`` (default: this moment, which is when the body was just fetched) cannot
+    believe — before 1900, more than two days ahead — is dropped (:func:`crawlers.normalize.believable_published_at`).
+    """
     if item.url:
         item.url = canonical_url(item.url)
     item.title = _clean(item.title, clean_title)
     item.summary = _clean(item.summary, clean_text)
-    if item.published_at is not None and item.published_at.tzinfo is None:
-        # A regulator that gives no zone means Japan time (the parsers should have said so already).
+    naive = item.published_at is not None and item.published_at.tzinfo is None
+    if naive:
+        # A regulator that gives no zone means Japan time, a fixed +09:00 (the parsers should have said so already).
         item.published_at = item.published_at.replace(tzinfo=JST)
-        return True
-    return False
+    if item.published_at is not None:
+        item.published_at = believable_published_at(item.published_at, now or dt.datetime.now(dt.timezone.utc))
+    return naive
 
 
 class NormalizePipeline:

@@ -7,11 +7,19 @@ the web sends is cleaned here, in normalization, before anything is stored.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from crawlers.items import UpdateItem
-from crawlers.normalize import clean_text, clean_title, content_hash, is_clean
+from crawlers.normalize import believable_published_at, clean_text, clean_title, content_hash, is_clean
 from crawlers.pipelines.normalize import normalize_item
+from crawlers.registry import SourceSpec
+from crawlers.spiders.reading import read_body
+
+JST = dt.timezone(dt.timedelta(hours=9))
+UTC = dt.timezone.utc
+CRAWLED = dt.datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 12:00 JST
 
 
 # --- bidi controls -------------------------------------------------------------------------------------------
@@ -54,7 +62,7 @@ def test_legitimate_text_keeps_every_letter(text):
 
 def test_normalize_item_strips_bidi_from_title_and_summary():
     item = UpdateItem(source="s", url="https://x.jp/a", title="\u202e改正のお知らせ", summary="本文\u2067です\u2069")
-    normalize_item(item)
+    normalize_item(item, now=CRAWLED)
     assert (item.title, item.summary) == ("改正のお知らせ", "本文です")
 
 
@@ -62,3 +70,73 @@ def test_hash_sees_the_cleaned_title():
     plain = UpdateItem(source="s", url="https://x.jp/a", title="改正のお知らせ")
     spoofed = UpdateItem(source="s", url="https://x.jp/a", title="改正\u202eのお知らせ")
     assert content_hash(plain) == content_hash(spoofed)
+
+
+# --- publication dates ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        dt.datetime(9999, 1, 1, tzinfo=JST),
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5))),  # past UTC's year 9999
+        dt.datetime(2117, 1, 1, tzinfo=JST),  # 令和99年
+        dt.datetime(2026, 11, 26, 12, 0, 1, tzinfo=JST),  # two days and a second after the crawl
+        dt.datetime(1, 1, 1, tzinfo=UTC),
+        dt.datetime(1, 1, 1, tzinfo=JST),  # before UTC's year 1
+        dt.datetime(1899, 12, 31, 23, 59, tzinfo=UTC),
+    ],
+)
+def test_publication_dates_out_of_range_are_not_believed(published):
+    assert believable_published_at(published, CRAWLED) is None
+    item = UpdateItem(source="s", url="https://x.jp/a", title="t", published_at=published)
+    normalize_item(item, now=CRAWLED)
+    assert item.published_at is None
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        dt.datetime(2026, 11, 24, 9, 0, tzinfo=JST),
+        dt.datetime(2026, 11, 25, tzinfo=JST),  # a page dated tomorrow
+        dt.datetime(2026, 11, 26, 12, 0, tzinfo=JST),  # exactly two days ahead
+        dt.datetime(2019, 5, 1, tzinfo=JST),  # 令和元年
+        dt.datetime(1989, 1, 8, tzinfo=JST),  # 平成元年
+        dt.datetime(1900, 1, 1, tzinfo=UTC),
+    ],
+)
+def test_plausible_publication_dates_are_kept(published):
+    item = UpdateItem(source="s", url="https://x.jp/a", title="t", published_at=published)
+    normalize_item(item, now=CRAWLED)
+    assert item.published_at == published
+
+
+def test_effective_and_deadline_dates_may_be_years_ahead():
+    item = UpdateItem(source="s", url="https://x.jp/a", title="t", published_at=dt.datetime(9999, 1, 1, tzinfo=JST),
+                      effective_on=dt.date(2117, 4, 1), deadline_on=dt.date(2031, 3, 31))
+    normalize_item(item, now=CRAWLED)
+    assert (item.published_at, item.effective_on, item.deadline_on) == (None, dt.date(2117, 4, 1),
+                                                                       dt.date(2031, 3, 31))
+
+
+def test_a_naive_time_is_a_fixed_plus_nine_not_tokyo_lmt():
+    item = UpdateItem(source="s", url="https://x.jp/a", title="t", published_at=dt.datetime(2026, 11, 20, 10))
+    assert normalize_item(item, now=CRAWLED) is True
+    assert item.published_at.utcoffset() == dt.timedelta(hours=9)
+    old = UpdateItem(source="s", url="https://x.jp/a", title="t", published_at=dt.datetime(1, 1, 1))
+    assert normalize_item(old, now=CRAWLED) is True
+    assert old.published_at is None
+
+
+def _rss(*dates: str) -> bytes:
+    items = "".join(f"<item><title>お知らせ{i}</title><link>https://x.jp/{i}</link><pubDate>{d}</pubDate></item>"
+                    for i, d in enumerate(dates))
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<link>https://x.jp/</link><description>d</description>{items}</channel></rss>").encode()
+
+
+def test_a_feed_read_at_crawl_time_drops_absurd_dates():
+    spec = SourceSpec(name="hostile", title="hostile", kind="feed", url="https://x.jp/feed.xml")
+    body = _rss("9999-01-01T00:00:00+09:00", "0001-01-01T00:00:00Z", "Fri, 01 May 2026 10:00:00 +0900")
+    items, hashes, _ = read_body(spec, body, spec.url, {"Content-Type": "application/rss+xml"})
+    assert [i.published_at for i in items] == [None, None, dt.datetime(2026, 5, 1, 10, tzinfo=JST)]
+    assert len(hashes) == 3
