@@ -49,7 +49,11 @@ def test_default_zone_can_be_utc_for_english_sources():
     assert parse_datetime("2026-11-20 10:00", default_tz=UTC) == _at(2026, 11, 20, 10, tz=UTC)
 
 
-@pytest.mark.parametrize("text", ["", None, "日付なし", "2026-02-30", "Fri, 31 Nov 2026 17:00:00 +0900", "令和"])
+@pytest.mark.parametrize(
+    "text",
+    ["", None, "日付なし", "2026-02-30", "Fri, 31 Nov 2026 17:00:00 +0900", "令和", "0000/01/01", "99999/01/01",
+     "12/25/2024", "第3/4四半期"],
+)
 def test_unreadable_is_none_not_an_error(text):
     assert parse_datetime(text) is None
 

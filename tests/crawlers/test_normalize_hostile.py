@@ -140,3 +140,55 @@ def test_a_feed_read_at_crawl_time_drops_absurd_dates():
     items, hashes, _ = read_body(spec, body, spec.url, {"Content-Type": "application/rss+xml"})
     assert [i.published_at for i in items] == [None, None, dt.datetime(2026, 5, 1, 10, tzinfo=JST)]
     assert len(hashes) == 3
+
+
+# --- the whole crawl -----------------------------------------------------------------------------------------
+
+HOSTILE_PAGE = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>新着情報</title></head><body>
+<ul class="news">
+<li><span class="date">12/25/2024</span><a href="/a.html">\u202e請求書fdp.exe</a></li>
+<li><span class="date">9999-01-01</span><a href="/b.html">お知らせ\u2067（訂正）\u2069</a></li>
+<li><span class="date">第3/4四半期</span><a href="/c.html">決算短信</a></li>
+<li><span class="date">2026/11/20</span><a href="/d.html">年末調整のお知らせ</a></li>
+<li><span class="date">令和元年5月1日</span><a href="/e.html">改元のお知らせ</a></li>
+</ul></body></html>"""
+
+
+def test_crawl_stores_no_wrong_dates_and_no_bidi_controls(db_url, tmp_path):
+    from sqlmodel import Session
+
+    from test_crawl_support import Page, crawl_argv, kaisei, serve, write_config
+    from tracker.db import create_db_engine
+    from tracker.store import list_updates, update_records
+
+    config = write_config(tmp_path / "kaisei.toml")
+    with serve() as srv:
+        url = srv.add("/news/", Page(HOSTILE_PAGE.encode(), "text/html; charset=utf-8"))
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            f'[[sources]]\nname = "hostile-list"\nkind = "html"\nurl = "{url}"\ntitle = "hostile"\n'
+            '[sources.select]\nitem = "ul.news > li"\ntitle = "a::text"\nlink = "a::attr(href)"\n'
+            'date = "span.date::text"\n', encoding="utf-8")
+        result = kaisei(*crawl_argv(db_url, config, sources, "--no-tag", "--only", "hostile-list"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    engine = create_db_engine(db_url)
+    try:
+        with Session(engine) as session:
+            records = update_records(session=session, updates=list_updates(session=session))
+    finally:
+        engine.dispose()
+    stored = {r["url"].rsplit("/", 1)[1]: (r["title"], r["published_at"]) for r in records}
+    assert stored == {
+        "a.html": ("請求書fdp.exe", None),  # not 2025-12-25 (nor 2026-12-25)
+        "b.html": ("お知らせ（訂正）", None),  # 9999 is not believed
+        "c.html": ("決算短信", None),
+        "d.html": ("年末調整のお知らせ", "2026-11-20T00:00:00+09:00"),
+        "e.html": ("改元のお知らせ", "2019-05-01T00:00:00+09:00"),
+    }
+    # Newest first, the dateless by when they were fetched (this crawl): 9999 no longer heads the list.
+    assert [r["url"].rsplit("/", 1)[1] for r in records][-2:] == ["d.html", "e.html"]
+    csv = kaisei("updates", "--db", db_url, "--config", str(config), "--format", "csv")
+    assert csv.returncode == 0, csv.stderr
+    assert "請求書fdp.exe" in csv.stdout
+    assert not any(ch in csv.stdout for ch in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
