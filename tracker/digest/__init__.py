@@ -2,11 +2,12 @@
 preview or export them (``deliver``). SMTP itself lives in ``tracker.mailer``."""
 
 from tracker.digest.builder import (Digest, DigestBuilder, DigestItem, build_digests, person_lang, record_delivery,
-                                    reminder_kind)
+                                    reminder_kind, revised_kind)
 from tracker.digest.deliver import (DeliveryReport, DigestNotSent, deliver_digests, preview_digests,
                                     write_digests)
 
 __all__ = [
     "Digest", "DigestBuilder", "DigestItem", "DeliveryReport", "DigestNotSent", "build_digests", "deliver_digests",
-    "person_lang", "preview_digests", "record_delivery", "reminder_kind", "write_digests",
+    "person_lang", "preview_digests", "record_delivery", "reminder_kind", "revised_kind",
+    "write_digests",
 ]

@@ -9,12 +9,21 @@ What is in a digest (documented in README, "Digest and service"):
   history; after the first digest, "not yet delivered" alone decides. Grouped by the first of the person's
   departments the update is tagged with (configured order), newest first, at most ``digest.max_updates``; the rest
   stay owed and come in the next digest.
+- **Revised**: updates of the person's departments they were already sent (a ``DigestDelivery`` of kind ``new``)
+  whose page changed since a digest last told them about it: the latest of their ``new`` and ``revised:N``
+  deliveries for it was sent before ``Update.changed_at`` (when a re-crawl last saw a new revision). Recorded as
+  kind ``revised:N`` (N = ``Update.revision``), so each revision is announced once — several revisions between two
+  digests are one announcement — and someone who first got the update at its latest revision is not told again.
+  Each shows the person's state (applied matters most: their evidence may predate the change) and what changed:
+  the title they were sent when the title changed (from ``UpdateRevision``), else that the content was revised.
+  ``UpdateRevision`` keeps no dates, so the current 施行日/締切 are shown, never claimed to have moved.
+  Most recently revised first, at most ``digest.max_updates``; the rest stay owed and come in the next digest.
 - **Due soon**: updates of the person's departments whose 施行日 (effective_on) or 締切 (deadline_on) falls within
   ``digest.reminder_days`` days from today (in ``timezone``) and which the person has not applied. Each date of an
   update is reminded once (``DigestDelivery`` kind ``reminder:YYYY-MM-DD``, so a postponed date is reminded again);
-  an update listed as new in the same digest is not repeated below, its due dates count as reminded.
+  an update listed as new or revised in the same digest is not repeated below, its due dates count as reminded.
 
-Nothing new and nothing due → no digest at all.
+Nothing new, nothing revised and nothing due → no digest at all.
 """
 
 from __future__ import annotations
@@ -38,7 +47,8 @@ from sqlmodel import Session, select
 from tracker.config import Settings
 from tracker.errors import ConfigError, MailError
 from tracker.i18n import ja_quote
-from tracker.models import DigestDelivery, Department, Membership, Person, Source, Status, Update, utcnow
+from tracker.models import (DigestDelivery, Department, Membership, Person, Source, Status, Update, UpdateRevision,
+                            utcnow)
 from tracker.digest.strings import strings_for
 from tracker.tags import effective_labels, has_label_clause
 
@@ -47,11 +57,21 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 KIND_NEW = "new"
 REMINDER_PREFIX = "reminder:"
+REVISED_PREFIX = "revised:"
 
 
 def reminder_kind(day: dt.date) -> str:
     """The DigestDelivery kind recording that ``day`` (a 施行日 or 締切) was reminded of."""
     return f"{REMINDER_PREFIX}{day.isoformat()}"
+
+
+def revised_kind(revision: int) -> str:
+    """The DigestDelivery kind recording that revision ``revision`` of an update was announced."""
+    return f"{REVISED_PREFIX}{revision}"
+
+
+def _one_line(text: Optional[str]) -> str:
+    return " ".join((text or "").split())
 
 
 @dataclass
@@ -68,6 +88,8 @@ class DigestItem:
     also: list[str] = field(default_factory=list)  # names of the update's other departments
     due: list[tuple[str, dt.date, int]] = field(default_factory=list)  # (effective_on|deadline_on, date, days)
     state: Optional[str] = None  # the reader's state; None = unread
+    revision: int = 1
+    previous_title: Optional[str] = None  # revised section: the title the reader was sent, when it changed
 
 
 @dataclass
@@ -91,10 +113,16 @@ class Digest:
     more: int  # owed new updates left for the next digest
     keys: list[tuple[int, str]]  # (update_id, kind) to record as delivered
     message: Optional[EmailMessage] = None
+    revised: list[DigestItem] = field(default_factory=list)
+    revised_more: int = 0  # owed revisions left for the next digest
 
     @property
     def new_count(self) -> int:
         return sum(len(s.items) for s in self.sections)
+
+    @property
+    def revised_count(self) -> int:
+        return len(self.revised)
 
     @property
     def reminder_count(self) -> int:
@@ -180,6 +208,9 @@ class DigestBuilder:
         ).all()
         more = max(0, len(new_rows) - settings.digest.max_updates)
         new_rows = new_rows[:settings.digest.max_updates]
+        revised_rows, told_at = self._revised_rows(person.id, departments)
+        revised_more = max(0, len(revised_rows) - settings.digest.max_updates)
+        revised_rows = revised_rows[:settings.digest.max_updates]
 
         horizon = self.today + dt.timedelta(days=settings.digest.reminder_days)
         applied = sa.exists(select(Status.update_id).where(
@@ -202,14 +233,16 @@ class DigestBuilder:
 
         keys: list[tuple[int, str]] = []
         new_ids = {r[0] for r in new_rows}
+        revised_ids = {r[0] for r in revised_rows}
         reminders: list[DigestItem] = []
         for row in due_rows:
             item = self._item(row)
             owed = [reminder_kind(d) for _, d, _ in item.due if (item.update_id, reminder_kind(d)) not in reminded]
             keys.extend((row[0], kind) for kind in owed)
-            if owed and row[0] not in new_ids:  # a new update shows its dates in the new section already
+            # a new or revised update shows its dates in its own section already
+            if owed and row[0] not in new_ids and row[0] not in revised_ids:
                 reminders.append(item)
-        if not new_rows and not reminders:
+        if not new_rows and not reminders and not revised_rows:
             return None
 
         labels = effective_labels(session=session, update_ids=list(new_ids)) if new_ids else {}
@@ -223,9 +256,11 @@ class DigestBuilder:
                          if k != home]
             sections[home].append(item)
             keys.append((row[0], KIND_NEW))
+        revised = self._revised_items(revised_rows, told_at)
+        keys.extend((item.update_id, revised_kind(item.revision)) for item in revised)
         states = _states(session, person.id, [i.update_id for s in sections.values() for i in s]
-                         + [i.update_id for i in reminders])
-        for item in [i for s in sections.values() for i in s] + reminders:
+                         + [i.update_id for i in reminders] + [i.update_id for i in revised])
+        for item in [i for s in sections.values() for i in s] + reminders + revised:
             item.state = states.get(item.update_id)
         reminders.sort(key=lambda i: (min(d for _, d, _ in i.due), i.update_id))
         return Digest(
@@ -234,7 +269,58 @@ class DigestBuilder:
             email=person.email.strip(),
             lang=lang,
             sections=[DepartmentSection(k, self.dept_name(k, lang), items) for k, items in sections.items() if items],
-            reminders=reminders, more=more, keys=keys)
+            reminders=reminders, more=more, keys=keys, revised=revised, revised_more=revised_more)
+
+    def _revised_rows(self, person_id: int, departments: list[str]) -> tuple[list, dict[int, dt.datetime]]:
+        """Updates of ``departments`` revised since a digest last told the person about them, most recent first,
+        and when that was (update id → the latest of their ``new``/``revised:N`` deliveries)."""
+        told_kinds = sa.or_(DigestDelivery.kind == KIND_NEW, DigestDelivery.kind.startswith(REVISED_PREFIX))
+        told = (
+            select(DigestDelivery.update_id.label("update_id"), sa.func.max(DigestDelivery.sent_at).label("told_at"))
+            .where(DigestDelivery.person_id == person_id, told_kinds)
+            .group_by(DigestDelivery.update_id)
+            # only what they were sent as new: a revision is news about something they know
+            .having(sa.func.sum(sa.case((DigestDelivery.kind == KIND_NEW, 1), else_=0)) > 0)
+            .subquery())
+        # Belt and braces beside the time rule: a revision already announced is never owed again (a clock set
+        # back, or changed_at written by hand, must not make record_delivery hit the unique key).
+        announced = sa.exists(select(DigestDelivery.id).where(
+            DigestDelivery.person_id == person_id, DigestDelivery.update_id == Update.id,
+            DigestDelivery.kind == sa.literal(REVISED_PREFIX) + sa.cast(Update.revision, sa.String)))
+        rows = self.session.exec(
+            select(Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
+                   Update.deadline_on, Source.title, Source.name, Update.revision, told.c.told_at)
+            .join(Source, Source.id == Update.source_id)
+            .join(told, told.c.update_id == Update.id)
+            .where(Update.revision > 1, Update.changed_at.is_not(None), Update.changed_at > told.c.told_at)
+            .where(self.in_departments(departments), ~announced)
+            .order_by(Update.changed_at.desc(), Update.id.desc())
+        ).all()
+        return [tuple(r[:10]) for r in rows], {r[0]: _aware(r[10]) for r in rows}
+
+    def _revised_items(self, rows: list, told_at: dict[int, dt.datetime]) -> list[DigestItem]:
+        """Digest items for revised rows, each with the title the reader was sent when it is not the current one."""
+        ids = [r[0] for r in rows]
+        versions: dict[int, list[tuple[int, str, dt.datetime]]] = {}
+        for start in range(0, len(ids), 500):
+            for update_id, revision, title, superseded_at in self.session.exec(
+                    select(UpdateRevision.update_id, UpdateRevision.revision, UpdateRevision.title,
+                           UpdateRevision.superseded_at)
+                    .where(UpdateRevision.update_id.in_(ids[start:start + 500]))
+                    .order_by(UpdateRevision.update_id, UpdateRevision.revision)).all():
+                versions.setdefault(update_id, []).append((revision, title, _aware(superseded_at)))
+        items = []
+        for row in rows:
+            item = self._item(row[:9])
+            item.revision = row[9]
+            # The version they were sent is the first one superseded after they were told (the same comparison
+            # that made the update owed); without one, the version just before this revision.
+            kept = versions.get(item.update_id, [])
+            seen = next((v for v in kept if v[2] > told_at[item.update_id]), kept[-1] if kept else None)
+            if seen is not None and _one_line(seen[1]) and _one_line(seen[1]) != _one_line(row[1]):
+                item.previous_title = _one_line(seen[1])
+            items.append(item)
+        return items
 
     def _item(self, row) -> DigestItem:
         update_id, title, url, published_at, fetched_at, effective_on, deadline_on, source_title, source_name = row
@@ -244,7 +330,7 @@ class DigestBuilder:
             if day is not None and self.today <= day <= self.today + dt.timedelta(days=self.settings.digest.reminder_days):
                 due.append((which, day, (day - self.today).days))
         return DigestItem(
-            update_id=update_id, title=" ".join((title or "").split()) or url, url=safe_url(url or ""),
+            update_id=update_id, title=_one_line(title) or url, url=safe_url(url or ""),
             source=source_title or source_name, published=shown.astimezone(self.zone).date() if shown else None,
             effective_on=effective_on, deadline_on=deadline_on, due=due)
 
@@ -256,12 +342,15 @@ class DigestBuilder:
         parts = []
         if digest.new_count:
             parts.append(words["subject_new"].format(count=digest.new_count))
+        if digest.revised_count:
+            parts.append(words["subject_revised"].format(count=digest.revised_count))
         if digest.reminder_count:
             parts.append(words["subject_reminders"].format(count=digest.reminder_count))
         subject = f"{self.settings.digest.subject_prefix} {words['subject_sep'].join(parts)} ({self.today.isoformat()})"
         context = {
             "digest": digest, "t": words, "lang": digest.lang, "subject": subject.strip(),
             "today": self.today, "footer": words["footer"].format(date=self.today.isoformat()),
+            "intro": words["intro_revised"] if digest.revised else words["intro"],
         }
         text = _template("digest.txt.j2").render(context)
         html = _template("digest.html.j2").render(context)
@@ -285,6 +374,13 @@ class DigestBuilder:
         msg["Content-Language"] = digest.lang  # after add_alternative, which moves Content-* into the first part
         digest.message = msg
         return msg
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A timestamp read from an aggregate or a subquery column, as aware UTC (SQLite hands those back naive)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
 def _states(session: Session, person_id: int, update_ids: list[int]) -> dict[int, str]:

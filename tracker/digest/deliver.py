@@ -38,6 +38,7 @@ class DeliveryReport:
     error: Optional[str] = None  # the server became unavailable: the rest is owed
     error_ja: Optional[str] = None  # the same, in Japanese
     stopped: bool = False
+    revised: int = 0  # revised updates announced in the digests sent
 
     @property
     def new(self) -> int:
@@ -58,6 +59,8 @@ class DeliveryReport:
         if self.ok and not self.sent and not self.stopped:
             return "nothing to send"
         line = f"sent {len(self.sent)} digest(s): {self.new} new update(s), {self.reminders} reminder(s)"
+        if self.revised:
+            line += f", {self.revised} revised update(s)"
         if self.refused:
             line += f"; {len(self.refused)} refused ({'; '.join(self.refused[:3])}" + \
                 (f"; … {len(self.refused) - 3} more" if len(self.refused) > 3 else "") + ")"
@@ -72,7 +75,8 @@ class DeliveryReport:
     def _summary_ja(self) -> str:
         if self.ok and not self.sent and not self.stopped:
             return "送るものはありません"
-        line = f"{len(self.sent)} 通のダイジェストを送りました（新着 {self.new} 件、期限間近 {self.reminders} 件）"
+        revised = f"、改訂 {self.revised} 件" if self.revised else ""
+        line = f"{len(self.sent)} 通のダイジェストを送りました（新着 {self.new} 件、期限間近 {self.reminders} 件{revised}）"
         if self.refused:
             line += f"。{len(self.refused)} 通は受け付けられませんでした（{'; '.join(self.refused[:3])}" + \
                 (f"; ほか {len(self.refused) - 3} 通" if len(self.refused) > 3 else "") + "）"
@@ -116,8 +120,9 @@ def deliver_digests(*, engine: Engine, settings: Settings, now: Optional[dt.date
                                        f"記録できませんでした（{_first_line(exc)}）。もう一度送られることがあります") \
                     from exc
             report.sent.append((digest.handle, digest.new_count, digest.reminder_count))
-            log.info("digest: sent to %s (%d new, %d reminders)", digest.handle, digest.new_count,
-                     digest.reminder_count)
+            report.revised += digest.revised_count
+            log.info("digest: sent to %s (%d new, %d reminders, %d revised)", digest.handle, digest.new_count,
+                     digest.reminder_count, digest.revised_count)
 
         try:
             result = send_messages(messages(), smtp=settings.smtp, on_accepted=accepted, should_stop=should_stop)

@@ -1,0 +1,278 @@
+"""The digest's "Revised" section, sent for real to an aiosmtpd server: an update someone was already sent and
+that a re-crawl found changed is announced once per revision, with the title they were sent and their state; the
+store's own ``upsert_items`` makes the revisions (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlmodel import Session, select
+
+from crawlers.items import UpdateItem
+from deliver_smtp import SmtpServer
+from tracker.config import Settings
+from tracker.dates import JST
+from tracker.digest import deliver_digests, reminder_kind, revised_kind
+from tracker.models import DigestDelivery, Person, Source, Tag, Update
+from tracker.people import add_person
+from tracker.status import set_status
+from tracker.store import upsert_items
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 4, 1, 0, 0, tzinfo=UTC)  # the digests' "today": 2026-04-01 in JST
+DAY = dt.timedelta(days=1)
+NOTICE = "https://www.nta.go.jp/publication/pamph/gensen/2026.htm"
+OTHER = "https://www.nta.go.jp/publication/pamph/nenmatsu/2026.htm"
+HEADING = re.compile(r"^== (.+?) \(", re.M)
+
+
+def mail_settings(port: int, **digest) -> Settings:
+    return Settings(smtp={"host": "127.0.0.1", "port": port, "security": "none", "timeout": 5,
+                          "from": "改正ウォッチ <kaisei@example.co.jp>"},
+                    digest=digest or {})
+
+
+def notice(url: str = NOTICE, title: str = "令和8年分 源泉徴収税額表について", summary: str = "税額表を掲載しました。",
+           **dates) -> UpdateItem:
+    return UpdateItem(source="nta-news", url=url, title=title, summary=summary,
+                      published_at=dt.datetime(2026, 3, 31, 16, 0, tzinfo=JST), **dates)
+
+
+def crawl(session: Session, source: Source, *items: UpdateItem, labels: tuple[str, ...] = ("accounting",)) -> None:
+    """What a crawl does to the database: the store's upsert (new rows, or revisions), then the department tags."""
+    result = upsert_items(session=session, source=source, items=list(items))
+    for update_id in result.new_ids:
+        for label in labels:
+            session.add(Tag(update_id=update_id, kind="department", label=label, origin="rule"))
+    session.commit()
+
+
+def sections(msg) -> dict[str, str]:
+    """The plain-text part of a digest cut at its "== heading (n) ==" lines: heading → the text below it."""
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    parts = HEADING.split(text)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def kinds(session: Session, handle: str, url: str = NOTICE) -> set[str]:
+    session.expire_all()
+    return set(session.exec(
+        select(DigestDelivery.kind).join(Person, Person.id == DigestDelivery.person_id)
+        .join(Update, Update.id == DigestDelivery.update_id)
+        .where(Person.handle == handle, Update.url == url)).all())
+
+
+@pytest.fixture
+def office(session):
+    """Two in 経理 (one reads English), one in 人事 only; the 国税庁 source; nothing stored yet."""
+    people = {
+        "yamada": add_person(session=session, handle="yamada", name="山田 太郎", email="yamada@example.co.jp",
+                             departments=["accounting"]),
+        "smith": add_person(session=session, handle="smith", name="John Smith", email="smith@example.com",
+                            departments=["accounting"], lang="en"),
+        "sato": add_person(session=session, handle="sato", name="佐藤 花子", email="sato@example.co.jp",
+                           departments=["hr"]),
+    }
+    for person in people.values():
+        person.created_at = NOW - 2 * DAY
+        session.add(person)
+    source = Source(name="nta-news", title="国税庁 トピックス", kind="html", url="https://www.nta.go.jp/")
+    session.add(source)
+    session.commit()
+    return people, source
+
+
+def test_a_changed_title_is_announced_once_with_the_old_title_and_the_state(session, engine, office):
+    people, source = office
+    crawl(session, source, notice(), notice(url=OTHER, title="年末調整のしかた"))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW)
+        assert sorted(m["X-Envelope-To"] for m in server.recorder.messages) == [
+            "smith@example.com", "yamada@example.co.jp"]
+        update_id = session.exec(select(Update.id).where(Update.url == NOTICE)).one()
+        set_status(session=session, person="yamada", update_id=update_id, state="applied", note="給与システム更新済")
+        session.commit()
+
+        crawl(session, source, notice(title="令和8年分 源泉徴収税額表について（訂正）"), notice(url=OTHER, title="年末調整のしかた"))
+        report = deliver_digests(engine=engine, settings=settings, now=NOW + DAY)
+        later = server.recorder.messages[2:]
+        assert sorted(m["X-Envelope-To"] for m in later) == ["smith@example.com", "yamada@example.co.jp"]
+        assert "2 revised update(s)" in report.summary() and "改訂 2 件" in report.summary("ja")
+
+        yamada = server.recorder.to("yamada@example.co.jp")[1]
+        assert str(yamada["Subject"]) == "[kaisei] 改訂1件 (2026-04-02)"
+        parts = sections(yamada)
+        assert list(parts) == ["お知らせ済みの項目の改訂"]
+        revised = parts["お知らせ済みの項目の改訂"]
+        assert "- 令和8年分 源泉徴収税額表について（訂正）\n" in revised
+        assert "前の件名: 令和8年分 源泉徴収税額表について\n" in revised
+        assert "国税庁 トピックス | 適用済" in revised and "記録した根拠" in revised  # applied: check the evidence
+        assert NOTICE in revised and OTHER not in revised  # the unchanged one is not news
+        intro = yamada.get_body(("plain",)).get_content().splitlines()[2]
+        assert intro == "担当部署の新着情報、お知らせ済みの項目の改訂、期限が近い項目をお知らせします。"
+
+        smith = server.recorder.to("smith@example.com")[1]
+        assert str(smith["Subject"]) == "[kaisei] 1 revised (2026-04-02)"
+        revised = sections(smith)["Revised since we told you"]
+        assert "Previously: 令和8年分 源泉徴収税額表について" in revised and "国税庁 トピックス | unread" in revised
+        assert "check that your evidence" not in revised
+        html = smith.get_body(("html",)).get_content()
+        assert "Revised since we told you" in html and "Previously: 令和8年分 源泉徴収税額表について" in html
+
+        # the next digest: nothing new, nothing revised since → no mail
+        deliver_digests(engine=engine, settings=settings, now=NOW + 2 * DAY)
+        assert len(server.recorder.messages) == 4
+    assert kinds(session, "yamada") == {"new", revised_kind(2)}
+    assert kinds(session, "yamada", OTHER) == {"new"}
+    assert kinds(session, "sato") == set()  # 人事 only: never told, neither as new nor as revised
+
+
+def test_each_revision_once_and_the_title_they_were_sent(session, engine, office):
+    people, source = office
+    crawl(session, source, notice(title="源泉徴収税額表（案）"))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        set_status(session=session, person="yamada", update_id=session.exec(select(Update.id)).one(),
+                   state="studied")
+        session.commit()
+        crawl(session, source, notice(title="源泉徴収税額表"))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
+        # the same title, another text: a revision of the content
+        crawl(session, source, notice(title="源泉徴収税額表", summary="別表第三を訂正しました。"))
+        deliver_digests(engine=engine, settings=settings, now=NOW + 2 * DAY, only=["yamada"])
+        # two revisions between digests: one announcement, against the title they were last sent
+        crawl(session, source, notice(title="源泉徴収税額表（再訂正）", summary="別表第三を訂正しました。"))
+        crawl(session, source, notice(title="源泉徴収税額表（最終版）", summary="別表第三を訂正しました。"))
+        deliver_digests(engine=engine, settings=settings, now=NOW + 3 * DAY, only=["yamada"])
+        deliver_digests(engine=engine, settings=settings, now=NOW + 4 * DAY, only=["yamada"])
+        messages = server.recorder.messages
+    assert len(messages) == 4
+    second, third, fourth = (sections(m)["お知らせ済みの項目の改訂"] for m in messages[1:])
+    assert "前の件名: 源泉徴収税額表（案）" in second and "学習済" in second
+    assert "件名は同じで、内容が改訂されました。" in third and "前の件名" not in third
+    assert "- 源泉徴収税額表（最終版）\n" in fourth and "前の件名: 源泉徴収税額表\n" in fourth
+    assert kinds(session, "yamada") == {"new", revised_kind(2), revised_kind(3), revised_kind(5)}
+
+
+def test_someone_who_never_got_it_gets_it_as_new_not_as_revised(session, engine, office):
+    people, source = office
+    crawl(session, source, notice())
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        crawl(session, source, notice(title="令和8年分 源泉徴収税額表について（訂正）"))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY)  # smith's first digest
+        smith = server.recorder.to("smith@example.com")
+        assert len(smith) == 1 and str(smith[0]["Subject"]) == "[kaisei] 1 new (2026-04-02)"
+        parts = sections(smith[0])
+        assert list(parts) == ["New updates"]
+        assert "- 令和8年分 源泉徴収税額表について（訂正）\n" in parts["New updates"]
+        assert "Previously" not in parts["New updates"]
+        assert "Revised" not in smith[0].get_body(("plain",)).get_content()
+        assert "what was revised" not in smith[0].get_body(("plain",)).get_content()  # the plain intro
+        assert list(sections(server.recorder.to("yamada@example.co.jp")[1])) == ["お知らせ済みの項目の改訂"]
+        # got it at its latest revision: not told again …
+        deliver_digests(engine=engine, settings=settings, now=NOW + 2 * DAY)
+        assert len(server.recorder.messages) == 3
+        # … until it changes again, then against the title they were sent
+        crawl(session, source, notice(title="令和8年分 源泉徴収税額表について（再訂正）"))
+        deliver_digests(engine=engine, settings=settings, now=NOW + 3 * DAY, only=["smith"])
+        revised = sections(server.recorder.messages[3])["Revised since we told you"]
+    assert "Previously: 令和8年分 源泉徴収税額表について（訂正）" in revised
+    assert kinds(session, "smith") == {"new", revised_kind(3)}
+    assert kinds(session, "sato") == set()
+
+
+def test_a_moved_deadline_shows_in_the_revised_section_not_again_below(session, engine, office):
+    people, source = office
+    crawl(session, source, notice(title="意見公募: 電子帳簿保存法施行規則の一部改正案", deadline_on=dt.date(2026, 4, 10)))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        crawl(session, source, notice(title="意見公募: 電子帳簿保存法施行規則の一部改正案", deadline_on=dt.date(2026, 4, 14)))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
+        second = server.recorder.messages[1]
+    assert str(second["Subject"]) == "[kaisei] 改訂1件 (2026-04-02)"  # not also "期限間近1件"
+    parts = sections(second)
+    assert list(parts) == ["お知らせ済みの項目の改訂"]
+    revised = parts["お知らせ済みの項目の改訂"]
+    assert "締切 2026-04-14 (あと12日)" in revised and "件名は同じで、内容が改訂されました。" in revised
+    assert "2026-04-10" not in revised  # kaisei keeps no past dates: it never claims what the date was
+    assert kinds(session, "yamada") == {"new", reminder_kind(dt.date(2026, 4, 10)), revised_kind(2),
+                                        reminder_kind(dt.date(2026, 4, 14))}
+
+
+def test_more_revisions_than_max_updates_wait_for_the_next_digest(session, engine, office):
+    people, source = office
+    urls = [f"https://www.nta.go.jp/law/tsutatsu/{n}.htm" for n in range(3)]
+    crawl(session, source, *(notice(url=u, title=f"通達 {n}") for n, u in enumerate(urls)))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port, max_updates=3)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        crawl(session, source, *(notice(url=u, title=f"通達 {n}（改正）") for n, u in enumerate(urls)))
+        settings = mail_settings(server.port, max_updates=2)
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
+        deliver_digests(engine=engine, settings=settings, now=NOW + 2 * DAY, only=["yamada"])
+        deliver_digests(engine=engine, settings=settings, now=NOW + 3 * DAY, only=["yamada"])
+        messages = server.recorder.messages
+    assert len(messages) == 3
+    first, second = (sections(m)["お知らせ済みの項目の改訂"] for m in messages[1:])
+    assert str(messages[1]["Subject"]) == "[kaisei] 改訂2件 (2026-04-02)"
+    assert "ほか1件の改訂は次回のダイジェストでお知らせします。" in first
+    shown = [u for u in urls if u in first] + [u for u in urls if u in second]
+    assert sorted(shown) == sorted(urls)  # each once, none lost
+    assert all(kinds(session, "yamada", u) == {"new", revised_kind(2)} for u in urls)
+
+
+def test_hostile_titles_are_escaped_in_the_revised_section(session, engine, office):
+    people, source = office
+    before = '<script>alert("old")</script> 源泉徴収'
+    after = '"><img src=x onerror=alert(1)> 源泉徴収（訂正）'
+    crawl(session, source, notice(title=before))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        crawl(session, source, notice(title=after))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
+        msg = server.recorder.messages[1]
+    html = msg.get_body(("html",)).get_content()
+    assert "<script" not in html and "<img" not in html
+    assert "前の件名: &lt;script&gt;alert(&#34;old&#34;)&lt;/script&gt; 源泉徴収" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt; 源泉徴収（訂正）</a>" in html
+    text = sections(msg)["お知らせ済みの項目の改訂"]
+    assert f"- {after}\n" in text and f"前の件名: {before}\n" in text  # the text part as written
+
+
+def test_revised_html_tags_balance(session, engine, office):
+    from html.parser import HTMLParser
+
+    people, source = office
+    crawl(session, source, notice(deadline_on=dt.date(2026, 4, 9)))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        crawl(session, source, notice(title="令和8年分 源泉徴収税額表について（訂正）", deadline_on=dt.date(2026, 4, 9)))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
+        html = server.recorder.messages[1].get_body(("html",)).get_content()
+
+    class Balance(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001
+            if tag not in {"meta", "br"}:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):  # noqa: ANN001
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
+            self.stack.pop()
+
+    checker = Balance()
+    checker.feed(html)
+    assert checker.stack == [] and "class=" not in html and "<style" not in html
+    assert "前の件名: 令和8年分 源泉徴収税額表について</div>" in html
