@@ -45,8 +45,11 @@ def _collect(agen) -> list:
     return asyncio.run(run())
 
 
-def _response(status: int, body: bytes = b"", headers: dict | None = None) -> Response:
-    request = Request(FEED.url, meta={SOURCE_META: FEED.name, URL_META: FEED.url})
+def _response(status: int, body: bytes = b"", headers: dict | None = None, *, asked: dict | None = None) -> Response:
+    """An answer to FEED's request; a 304 answers a conditional request unless ``asked`` says otherwise."""
+    if asked is None:
+        asked = {"If-None-Match": '"old"'} if status == 304 else {}
+    request = Request(FEED.url, headers=asked, meta={SOURCE_META: FEED.name, URL_META: FEED.url})
     cls = TextResponse if body else Response
     kwargs = {"encoding": "utf-8"} if body else {}
     return cls(FEED.url, status=status, body=body, headers=headers or {}, request=request, **kwargs)
@@ -72,6 +75,11 @@ def test_spider_counts_a_304_and_records_garbage_without_new_validators():
     list(spider.source_requests())
     (batch,) = _collect(spider.parse_source(_response(304)))
     assert (batch.responses, batch.not_modified, batch.items, batch.validators) == (1, 1, [], {})
+    # "Not modified" to a request that asked nothing conditionally cannot be true: an error, not a quiet source.
+    spider = _spider()
+    list(spider.source_requests())
+    (batch,) = _collect(spider.parse_source(_response(304, asked={})))
+    assert (batch.responses, batch.not_modified) == (0, 0) and "not conditional" in batch.errors[0]
 
     spider = _spider()
     list(spider.source_requests())
@@ -90,6 +98,7 @@ def test_spider_waits_for_every_url_of_a_source():
     assert [r.url.rsplit("/", 1)[1] for r in requests] == ["20260501", "20260502", "20260503"]
     assert 404 in requests[0].meta["handle_httpstatus_list"]
     outputs = []
+    requests[2].headers[b"If-Modified-Since"] = b"Sun, 03 May 2026 00:00:00 GMT"  # the day asked before
     for request, status in zip(requests, (404, 404, 304)):
         response = Response(request.url, status=status, request=request)
         outputs += _collect(spider.parse_source(response))
