@@ -240,7 +240,7 @@ class KaiseiApp(App[None]):
         config_path = getattr(self.store.settings, "config_path", None)
         if config_path:
             argv += ["--config", str(config_path)]
-        return argv + ["crawl"]
+        return argv + ["--lang", self.lang, "crawl"]  # its lines in the language the screen speaks
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="crawl")
     def run_crawl(self, screen) -> None:

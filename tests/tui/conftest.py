@@ -69,7 +69,7 @@ def seed_world(engine, *, statuses: bool = True) -> dict[str, int]:
             session.add(source)
             sources[name] = source
         sources["fsa"].last_status = "error"
-        sources["fsa"].last_error = "HTTP 503 [bold]Service Unavailable[/bold]"
+        sources["fsa"].last_error = "HTTP 503 [bold]Service Unavailable[/bold] from https://fsa.example.jp/rss"
         session.flush()
         for path, source, title, published, effective, deadline, tags in UPDATES:
             update = Update(source_id=sources[source].id, url=f"https://{source}.example.jp/{path}", title=title,

@@ -393,7 +393,8 @@ async def test_sources_screen_and_background_crawl(settings, engine, world, tmp_
         assert fsa[0] == "fsa" and fsa[3] == "エラー" and fsa[4] == "1"  # the status in the UI's language (QA)
         assert [c.plain for c in table.get_row("nta")][3] == "正常"
         assert "詳細" not in _plain(app)
-        assert fsa[5] == "HTTP 503 [bold]Service Unavailable[/bold]"
+        # The stored (English) reason in the UI's language, the server's words kept as text, never as markup.
+        assert fsa[5] == "https://fsa.example.jp/rss が HTTP 503 [bold]Service Unavailable[/bold] を返しました"
         assert [c.plain for c in table.get_row("nta")][4] == "3"
         await pilot.press("c")
         assert screen.crawling

@@ -81,7 +81,11 @@ def main(argv: Optional[list[str]] = None) -> None:
         _print_error(exc, sys.argv[1:] if argv is None else argv)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("kaisei: interrupted\n")
+        try:
+            ja = error_lang(sys.argv[1:] if argv is None else argv) == "ja"
+        except Exception:  # working out the language must not turn Ctrl-C into a traceback
+            ja = False
+        sys.stderr.write("kaisei: 中断しました\n" if ja else "kaisei: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         # `kaisei updates | head`: the reader left; not an error.

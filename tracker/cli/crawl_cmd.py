@@ -99,20 +99,25 @@ def choose_sources(specs: Sequence[Any], only: Sequence[str]) -> list[Any]:
 class _Progress:
     """One line on the terminal (stderr) per source as it finishes."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
+    def __init__(self, total: int, lang: str = "en") -> None:
+        self.total, self.done, self.lang = total, 0, lang
         self.console = _console(stderr=True)
 
     def __call__(self, outcome: Any) -> None:
         from rich.text import Text
+
+        from crawlers.failure_ja import failure_text
 
         self.done += 1
         style = {"ok": "green", "not_modified": "cyan", "error": "red"}.get(outcome.status, "")
         line = Text(f"[{self.done}/{self.total}] ")
         line.append(outcome.source, style="bold")
         line.append(f" {outcome.status}", style=style)
-        line.append(f"  new {outcome.new}, changed {outcome.changed}" if outcome.status != "error"
-                    else f"  {outcome.message or ''}")
+        if outcome.status != "error":
+            line.append(pick(self.lang, f"  新規 {outcome.new}、変更 {outcome.changed}",
+                             f"  new {outcome.new}, changed {outcome.changed}"))
+        else:
+            line.append(f"  {failure_text(outcome.message, self.lang)}")
         self.console.print(line)
 
 
@@ -138,7 +143,9 @@ def print_crawl_summary(report: Any, lang: str) -> None:
     rows = [[o.source, o.status, o.fetched, o.new, o.changed, o.unchanged, o.errors]
             for o in sorted(report.outcomes, key=lambda o: o.source)]
     totals = report.totals()
-    rows.append([pick(lang, "合計", "total"), f"{len(report.failed)} failed" if report.failed else "ok",
+    failed = len(report.failed)
+    rows.append([pick(lang, "合計", "total"),
+                 (pick(lang, f"{failed} 件失敗", f"{failed} failed") if failed else "ok"),
                  totals["fetched"], totals["new"], totals["changed"], totals["unchanged"], totals["errors"]])
     _console().print(_table(columns, rows, justify_right=columns[2:]))
 
@@ -170,16 +177,20 @@ def crawl(
 
     from crawlers.runner import run_crawl
 
-    progress = _Progress(len(chosen)) if sys.stderr.isatty() else None
+    progress = _Progress(len(chosen), app_ctx.lang) if sys.stderr.isatty() else None
     report = run_crawl(engine=engine, specs=chosen, settings=settings, tag=not no_tag, progress=progress)
     print_crawl_summary(report, app_ctx.lang)
     sys.stdout.flush()
+    from crawlers.failure_ja import failure_text
+
+    lang = app_ctx.lang
     for outcome in sorted(report.failed, key=lambda o: o.source):
-        sys.stderr.write(f"kaisei: crawl: {outcome.source}: {outcome.message or 'failed'}\n")
+        reason = failure_text(outcome.message, lang) or pick(lang, "失敗しました", "failed")
+        sys.stderr.write(f"kaisei: crawl: {outcome.source}: {reason}\n")
     for problem in report.tagging_errors:
-        sys.stderr.write(f"kaisei: crawl: tagging: {problem}\n")
+        sys.stderr.write(f"kaisei: crawl: {pick(lang, '部門の判定', 'tagging')}: {problem}\n")
     if report.interrupted:
-        sys.stderr.write("kaisei: crawl: interrupted\n")
+        sys.stderr.write(f"kaisei: crawl: {pick(lang, '中断しました', 'interrupted')}\n")
         raise typer.Exit(130)
     if report.failed:
         raise typer.Exit(1)
@@ -294,6 +305,7 @@ def sources_command(
     lang: LangOpt = None,
 ) -> None:
     """List the sources (built-in and your own) with their last crawl, its status or error, and update counts."""
+    from crawlers.failure_ja import failure_text
     from crawlers.registry import load_sources
     from tracker.store import source_states
 
@@ -311,5 +323,5 @@ def sources_command(
                pick(lang_, "エラー", "error")]
     rows = [[r["name"] + ("" if r["enabled"] else pick(lang_, " (無効)", " (disabled)")), r["kind"], r["title"],
              (r["last_crawled_at"] or "")[:16].replace("T", " "), r["last_status"] or "", r["updates"],
-             r["last_error"] or ""] for r in records]
+             failure_text(r["last_error"], lang_)] for r in records]
     _console().print(_table(columns, rows, justify_right=[columns[5]]))

@@ -55,6 +55,8 @@ class SourcesScreen(MainScreen):
     def _loaded(self, message: messages.RowsLoaded) -> None:
         if message.kind != "sources":
             return
+        from crawlers.failure_ja import failure_text
+
         table = self.query_one(KaiseiTable)
         table.clear()
         for source in message.rows:
@@ -63,7 +65,7 @@ class SourcesScreen(MainScreen):
             table.add_row(literal(source.name), literal(source.title), last,
                           literal(status, STATUS_STYLES.get(source.last_status or "", "dim")),
                           Text(str(source.items), justify="right"),
-                          literal(source.last_error or "", "red"), key=source.name)
+                          literal(failure_text(source.last_error, self.app.lang), "red"), key=source.name)
 
     def _status_label(self, status: str | None) -> str:
         """The last crawl's status in the UI's language (a status this version does not know, as stored)."""
