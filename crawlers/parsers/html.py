@@ -9,6 +9,7 @@ has one, else its text.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import TYPE_CHECKING, Mapping, Optional
@@ -17,7 +18,7 @@ from parsel import Selector, SelectorList
 
 from crawlers.encoding import decode_html
 from crawlers.items import UpdateItem
-from crawlers.normalize import canonical_url, clean_text, clean_title, is_web_url
+from crawlers.normalize import believable_published_at, canonical_url, clean_text, clean_title, is_web_url
 from crawlers.parsers import ParseError
 from crawlers.parsers.dates import list_datetime
 
@@ -45,6 +46,7 @@ def parse_html(spec: "SourceSpec", body: bytes, *, url: str,
         raise ParseError(f"no element matches select.item {select['item']!r}: the page layout may have changed")
     items: dict[str, UpdateItem] = {}
     skipped = 0
+    now = dt.datetime.now(dt.timezone.utc)
     for row in rows:
         title = clean_title(_text(row, select["title"]))
         link = _link(row, select["link"])
@@ -60,7 +62,7 @@ def parse_html(spec: "SourceSpec", body: bytes, *, url: str,
             continue
         previous = items.get(item.url)
         # A list page links the same page from several rows (a form re-released): keep the newest row.
-        if previous is None or _newer(item, previous):
+        if previous is None or _newer(item, previous, now):
             items[item.url] = item
     if skipped:
         log.info("%s: skipped %d of %d rows without a title or link", spec.name, skipped, len(rows))
@@ -81,10 +83,14 @@ def _check_is_html(text: str) -> None:
         raise ParseError("not an HTML page: the body is binary or undecodable")
 
 
-def _newer(item: UpdateItem, other: UpdateItem) -> bool:
-    if item.published_at is None:
+def _newer(item: UpdateItem, other: UpdateItem, now: dt.datetime) -> bool:
+    """Whether ``item``'s row is newer than ``other``'s: a date normalization will not believe (令和99年, a
+    typo) counts as none, so it never hides the row with the real date."""
+    mine = believable_published_at(item.published_at, now)
+    if mine is None:
         return False
-    return other.published_at is None or item.published_at > other.published_at
+    theirs = believable_published_at(other.published_at, now)
+    return theirs is None or mine > theirs
 
 
 def _matches(row: Selector, query: str) -> SelectorList:

@@ -50,6 +50,20 @@ def test_nta_same_link_twice_keeps_the_newest_row():
     assert not nenmatsu[0].title.endswith("（速報版）")
 
 
+def test_same_link_twice_a_date_not_to_be_believed_never_wins():
+    """令和99年 (a typo for 令和6年) is later than the real row's date, but normalization will drop it: the row
+    with the date it would keep is the one kept."""
+    body = """<html><body><ul class="news">
+        <li><span class="date">令和99年4月1日</span><a href="/f">様式を改訂しました</a></li>
+        <li><span class="date">令和6年4月1日</span><a href="/f">様式を改訂しました（再掲）</a></li>
+        <li><span class="date">令和6年3月1日</span><a href="/g">別のお知らせ</a></li>
+        <li><span class="date">令和5年3月1日</span><a href="/g">別のお知らせ（旧）</a></li>
+        </ul></body></html>""".encode()
+    items = {i.url.rsplit("/", 1)[1]: i for i in parse(TOKYO, body, url=TOKYO.url)}
+    assert (items["f"].title, items["f"].published_at) == ("様式を改訂しました（再掲）", _day(2024, 4, 1))
+    assert (items["g"].title, items["g"].published_at) == ("別のお知らせ", _day(2024, 3, 1))
+
+
 def test_nta_page_decodes_from_its_meta_tag_without_a_header_charset():
     assert _nta(headers={"Content-Type": "text/html"})[2].title == "仙台国税局長に髙田 次郎が就任しました"
 
