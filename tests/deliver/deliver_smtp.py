@@ -19,6 +19,8 @@ from typing import Optional
 
 from aiosmtpd.controller import Controller
 
+from tracker.digest.strings import STRINGS
+
 URL_RE = re.compile(r"https?://\S+")
 
 
@@ -61,11 +63,30 @@ class SmtpRecorder:
         return [m for m in self.messages if m["X-Envelope-To"] == address]
 
 
+# A section heading of the text part, "== 新着情報 (3件) ==" / "== New updates (3) ==" (digest.txt.j2).
+SECTION_RE = re.compile(r"^== (.+) \([^()\n]*\) ==$", re.M)
+NEW_HEADINGS = {words["new_heading"] for words in STRINGS.values()}
+KNOWN_HEADINGS = {words[key] for words in STRINGS.values()
+                  for key in ("new_heading", "revised_heading", "reminders_heading")}
+
+
+def text_sections(msg: EmailMessage) -> dict[str, str]:
+    """The plain-text part of a digest cut at its "== heading (n) ==" lines: heading → the text below it.
+
+    A heading the digest's strings (tracker/digest/strings.py, ja and en) do not know fails loudly, so a renamed
+    heading cannot quietly move another section's links into (or out of) the "new" ones."""
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    parts = SECTION_RE.split(text)
+    found = {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+    unknown = set(found) - KNOWN_HEADINGS
+    assert not unknown, f"headings the digest's strings do not have: {sorted(unknown)}"
+    return found
+
+
 def new_urls(msg: EmailMessage) -> list[str]:
-    """The links listed in the "new" part of a digest's text (before the due-soon heading)."""
-    text = msg.get_body(("plain",)).get_content()
-    new_part = re.split(r"^== (?:期限が近いもの|Due soon)", text, flags=re.M)[0]
-    return URL_RE.findall(new_part)
+    """The links listed in the "new" section of a digest's text (not the revised or due-soon ones)."""
+    return [url for heading, body in text_sections(msg).items() if heading in NEW_HEADINGS
+            for url in URL_RE.findall(body)]
 
 
 def deliveries(recorder: SmtpRecorder) -> Counter:

@@ -5,13 +5,13 @@ store's own ``upsert_items`` makes the revisions (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from sqlmodel import Session, select
 
 from crawlers.items import UpdateItem
-from deliver_smtp import SmtpServer
+from deliver_smtp import SmtpServer, deliveries, new_urls
+from deliver_smtp import text_sections as sections  # heading → the text below it, in the plain-text part
 from tracker.config import Settings
 from tracker.dates import JST
 from tracker.digest import deliver_digests, reminder_kind, revised_kind
@@ -25,7 +25,6 @@ NOW = dt.datetime(2026, 4, 1, 0, 0, tzinfo=UTC)  # the digests' "today": 2026-04
 DAY = dt.timedelta(days=1)
 NOTICE = "https://www.nta.go.jp/publication/pamph/gensen/2026.htm"
 OTHER = "https://www.nta.go.jp/publication/pamph/nenmatsu/2026.htm"
-HEADING = re.compile(r"^== (.+?) \(", re.M)
 
 
 def mail_settings(port: int, **digest) -> Settings:
@@ -47,13 +46,6 @@ def crawl(session: Session, source: Source, *items: UpdateItem, labels: tuple[st
         for label in labels:
             session.add(Tag(update_id=update_id, kind="department", label=label, origin="rule"))
     session.commit()
-
-
-def sections(msg) -> dict[str, str]:
-    """The plain-text part of a digest cut at its "== heading (n) ==" lines: heading → the text below it."""
-    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    parts = HEADING.split(text)
-    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 
 def kinds(session: Session, handle: str, url: str = NOTICE) -> set[str]:
@@ -276,3 +268,29 @@ def test_revised_html_tags_balance(session, engine, office):
     checker.feed(html)
     assert checker.stack == [] and "class=" not in html and "<style" not in html
     assert "前の件名: 令和8年分 源泉徴収税額表について</div>" in html
+
+
+def test_only_the_new_section_counts_as_new_deliveries(session, engine, office):
+    """The test helper every "nothing sent twice" check relies on: a link in the revised or due-soon section of a
+    mail is not a "new" delivery, in either language."""
+    people, source = office
+    due = "https://www.nta.go.jp/law/joho-zeikaishaku/shotoku/2026.htm"
+    crawl(session, source, notice())
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada", "smith"])
+        crawl(session, source, notice(title="令和8年分 源泉徴収税額表について（訂正）"),
+              notice(url=OTHER, title="年末調整のしかた"),
+              UpdateItem(source="nta-news", url=due, title="所得税基本通達の一部改正",
+                         published_at=NOW - 60 * DAY, effective_on=dt.date(2026, 4, 10)))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada", "smith"])
+        recorder = server.recorder
+    yamada, smith = recorder.to("yamada@example.co.jp")[1], recorder.to("smith@example.com")[1]
+    assert list(sections(yamada)) == ["新着情報", "お知らせ済みの項目の改訂", "期限が近いもの（未適用）"]
+    assert list(sections(smith)) == ["New updates", "Revised since we told you", "Due soon (not yet applied)"]
+    for msg in (yamada, smith):
+        text = msg.get_body(("plain",)).get_content()
+        assert NOTICE in text and due in text  # the links are in the mail …
+        assert new_urls(msg) == [OTHER]  # … but only one of them is new
+    assert deliveries(recorder) == {(to, url): 1 for to in ("yamada@example.co.jp", "smith@example.com")
+                                    for url in (NOTICE, OTHER)}
