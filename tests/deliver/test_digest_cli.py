@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -66,7 +67,7 @@ def test_dry_run_prints_and_records_nothing(capsys, seeded, db_url, tmp_path):
     code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest", "--dry-run")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split("\t")[:5] == ["smith", "smith@example.com", "en", "3 new", "0 due"]
+    assert lines[0].split("\t")[:6] == ["smith", "smith@example.com", "en", "3 new", "0 due", "0 revised"]
     assert lines[1].split("\t")[-1].startswith("[kaisei] 新着3件")
     assert lines[-1] == "2 digest(s) would be sent; nothing sent, nothing recorded"
     assert _recorded(seeded) == 0
@@ -145,3 +146,68 @@ def test_lines_in_japanese_with_lang_ja(capsys, seeded, db_url, tmp_path):
                          "--lang", "ja")
     assert code == 0, err
     assert out.splitlines()[-1] == "2 通のダイジェストを送る予定です（送信も記録もしていません）"
+
+
+@pytest.fixture
+def revised(seeded, capsys, db_url, tmp_path):
+    """After a real digest: a crawl revised two of the three updates, found three new ones and one long-known
+    update due in five days; nothing sent since."""
+    from crawlers.items import UpdateItem
+    from tracker.store import upsert_items
+
+    with SmtpServer() as server:
+        code, _, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, server.port), "digest")
+        assert code == 0, err
+    source = seeded.exec(select(Source)).one()
+    now = dt.datetime.now(dt.timezone.utc)
+    items = [UpdateItem(source="asbj-news", url=f"https://www.asbj.or.jp/jp/{n}.html",
+                        title=f"リース会計基準の公表 {n}（訂正）", published_at=now) for n in range(2)]
+    items += [UpdateItem(source="asbj-news", url=f"https://www.asbj.or.jp/jp/new/{n}.html",
+                         title=f"収益認識に関する会計基準 {n}", published_at=now) for n in range(3)]
+    items.append(UpdateItem(source="asbj-news", url="https://www.asbj.or.jp/jp/old.html", title="実務対応報告",
+                            published_at=now - dt.timedelta(days=60),
+                            effective_on=now.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+                            + dt.timedelta(days=5)))
+    result = upsert_items(session=seeded, source=source, items=items)
+    assert (result.new, result.changed) == (4, 2)
+    for update_id in result.new_ids:
+        seeded.add(Tag(update_id=update_id, kind="department", label="accounting"))
+    seeded.commit()
+    return seeded
+
+
+@pytest.mark.parametrize(("lang", "counts"), [
+    ("en", ["3 new", "1 due", "2 revised"]),
+    ("ja", ["新着 3 件", "期限間近 1 件", "改訂 2 件"]),
+])
+def test_dry_run_counts_revised_updates(capsys, revised, db_url, tmp_path, lang, counts):
+    before = _recorded(revised)
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest", "--dry-run",
+                         "--lang", lang)
+    assert code == 0, err
+    smith, yamada = (line.split("\t") for line in out.splitlines()[:2])
+    assert smith[:3] == ["smith", "smith@example.com", "en"] and yamada[:3] == ["yamada", "yamada@example.co.jp", "ja"]
+    assert smith[3:6] == counts and yamada[3:6] == counts  # the command's language, whoever the mail is for
+    assert smith[6].startswith("[kaisei] 3 new, 2 revised, 1 due soon (")  # the mail's own language
+    assert yamada[6].startswith("[kaisei] 新着3件・改訂2件・期限間近1件 (")
+    assert _recorded(revised) == before
+
+
+@pytest.mark.parametrize(("lang", "counts"), [
+    ("en", ["3 new", "1 due", "2 revised"]),
+    ("ja", ["新着 3 件", "期限間近 1 件", "改訂 2 件"]),
+])
+def test_to_dir_counts_revised_updates(capsys, revised, db_url, tmp_path, lang, counts):
+    before = _recorded(revised)
+    out_dir = tmp_path / "mail"
+    code, out, err = run(capsys, "--db", db_url, "--config", _config(tmp_path, closed_port()), "digest",
+                         "--to-dir", str(out_dir), "--lang", lang)
+    assert code == 0, err
+    lines = [line.split("\t") for line in out.splitlines()[:2]]
+    assert sorted(Path(fields[0]).name.split("-")[-1] for fields in lines) == ["smith.eml", "yamada.eml"]
+    assert all(fields[1:] == counts for fields in lines)
+    for fields in lines:  # the file says what the line counted
+        msg = email.message_from_bytes(Path(fields[0]).read_bytes(), policy=email.policy.default)
+        text = msg.get_body(("plain",)).get_content()
+        assert text.count("（訂正）") == 2  # the two revised titles, in its revised section
+    assert _recorded(revised) == before

@@ -13,8 +13,8 @@ from tracker.cli.common import ConfigOpt, DbOpt, LangOpt, app, get_context
 @app.command("digest")
 def digest(
     ctx: typer.Context,
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print who would get which digest (subject, counts); "
-                                 "send and record nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print who would get which digest (counts of new, due "
+                                 "and revised updates; subject); send and record nothing."),
     to_dir: Optional[Path] = typer.Option(None, "--to-dir", help="Write each digest to DIR as an .eml file instead "
                                           "of sending it; records nothing, so a later run still sends them.",
                                           file_okay=False, show_default=False),
@@ -44,7 +44,7 @@ def digest(
     if dry_run:
         digests = preview_digests(engine=engine, settings=settings, only=only, errors=unbuilt)
         for d in digests:
-            typer.echo(f"{d.handle}\t{d.email}\t{d.lang}\t{d.new_count} new\t{d.reminder_count} due\t{d.subject}")
+            typer.echo(f"{d.handle}\t{d.email}\t{d.lang}\t{_counts(d, lang_)}\t{d.subject}")
         typer.echo(pick(lang_, f"{len(digests)} 通のダイジェストを送る予定です（送信も記録もしていません）",
                         f"{len(digests)} digest(s) would be sent; nothing sent, nothing recorded"))
         _report_unbuilt(unbuilt)
@@ -52,7 +52,7 @@ def digest(
     if to_dir is not None:
         written = write_digests(engine=engine, settings=settings, directory=to_dir, only=only, errors=unbuilt)
         for d, path in written:
-            typer.echo(f"{path}\t{d.new_count} new\t{d.reminder_count} due")
+            typer.echo(f"{path}\t{_counts(d, lang_)}")
         typer.echo(pick(lang_, f"{len(written)} 通のダイジェストを {to_dir} に書き出しました（送信も記録もしていません）",
                         f"{len(written)} digest(s) written to {to_dir}; nothing sent, nothing recorded"))
         _report_unbuilt(unbuilt)
@@ -63,6 +63,16 @@ def digest(
                               ja="別の kaisei がダイジェストを送っている最中です（ロック中）。何も送っていません")
         report = deliver_digests(engine=engine, settings=settings, only=only)
     typer.echo(report.summary(lang_))
+
+
+def _counts(digest, lang: str) -> str:
+    """What one would-be mail holds, as tab-separated columns in the command's language: new, due soon, revised
+    (the order of a real run's summary line; always three columns, so a script can cut them)."""
+    from tracker.i18n import pick
+
+    return "\t".join((pick(lang, f"新着 {digest.new_count} 件", f"{digest.new_count} new"),
+                      pick(lang, f"期限間近 {digest.reminder_count} 件", f"{digest.reminder_count} due"),
+                      pick(lang, f"改訂 {digest.revised_count} 件", f"{digest.revised_count} revised")))
 
 
 def _report_unbuilt(unbuilt: list[str]) -> None:
