@@ -206,7 +206,11 @@ class DigestDelivery(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     update_id: int = Field(foreign_key="update.id", index=True)
-    kind: str = Field(default="new", max_length=20)  # new | reminder
+    kind: str = Field(default="new", max_length=20)  # new | revised:N | reminder:YYYY-MM-DD
+    # The update's revision the mail was built from: what the person was shown, whatever a crawl stored meanwhile
+    # (the Revised section owes them any later one). Rows from before it was kept hold the revision in effect
+    # when they were sent.
+    revision: int
     sent_at: dt.datetime = _utc_field(nullable=False, default_now=True)
     message_id: Optional[str] = None
 

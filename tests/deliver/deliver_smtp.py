@@ -2,7 +2,8 @@
 
 ``SmtpRecorder`` accepts and records every message, unless told to: refuse chosen recipients (``refuse``),
 answer DATA with a 4xx/5xx after N accepted messages (``fail_after``/``fail_reply``), or drop the connection
-instead of answering DATA after N accepted messages (``drop_after``).
+instead of answering DATA after N accepted messages (``drop_after``); ``before_accept`` runs something of the
+test's between a message's arrival and the "250" that lets the client record it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Optional
+from typing import Callable, Optional
 
 from aiosmtpd.controller import Controller
 
@@ -39,6 +40,9 @@ class SmtpRecorder:
     fail_after: Optional[int] = None
     fail_reply: str = "451 4.3.0 try again later"
     drop_after: Optional[int] = None
+    # Called with each message before it is accepted: something that must happen after the client built the mail
+    # and before it hears "250" (and records the delivery), in that order, every time.
+    before_accept: Optional[Callable[[EmailMessage], None]] = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
@@ -56,6 +60,8 @@ class SmtpRecorder:
                 return self.fail_reply
             msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
             msg["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+            if self.before_accept is not None:
+                self.before_accept(msg)
             self.messages.append(msg)
         return "250 2.0.0 accepted"
 

@@ -294,3 +294,155 @@ def test_only_the_new_section_counts_as_new_deliveries(session, engine, office):
         assert new_urls(msg) == [OTHER]  # … but only one of them is new
     assert deliveries(recorder) == {(to, url): 1 for to in ("yamada@example.co.jp", "smith@example.com")
                                     for url in (NOTICE, OTHER)}
+
+
+# -- a crawl and a digest at the same time ---------------------------------------------------------------------
+
+def crawl_during_send(engine, source: Source, *items: UpdateItem):
+    """A ``before_accept`` hook: the first time a mail arrives, a crawl (its own session) stores ``items`` and
+    commits — after the digest read and built that mail, before the server's "250" lets it record the delivery."""
+    fired: list[str] = []
+
+    def hook(msg) -> None:
+        if fired:
+            return
+        fired.append(str(msg["X-Envelope-To"]))
+        with Session(engine, expire_on_commit=False) as other:
+            crawl(other, other.get(Source, source.id), *items)
+    hook.fired = fired
+    return hook
+
+
+def test_a_revision_stored_while_its_predecessor_is_being_sent_is_still_announced(session, engine, office):
+    people, source = office
+    crawl(session, source, notice(title="源泉徴収税額表（案）"))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["yamada"])
+        crawl(session, source, notice(title="源泉徴収税額表"))
+        server.recorder.before_accept = crawl_during_send(engine, source, notice(title="源泉徴収税額表（訂正）"))
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
+        assert server.recorder.before_accept.fired == ["yamada@example.co.jp"]
+        server.recorder.before_accept = None
+        # what the mail showed is what was recorded: revision 2, not the 3 stored while it was on its way
+        raced = sections(server.recorder.messages[1])["お知らせ済みの項目の改訂"]
+        assert "- 源泉徴収税額表\n" in raced and "前の件名: 源泉徴収税額表（案）" in raced
+        assert kinds(session, "yamada") == {"new", revised_kind(2)}
+        deliver_digests(engine=engine, settings=settings, now=NOW + 2 * DAY, only=["yamada"])
+        deliver_digests(engine=engine, settings=settings, now=NOW + 3 * DAY, only=["yamada"])
+        messages = server.recorder.messages
+    assert len(messages) == 3  # revision 3 announced once
+    revised = sections(messages[2])["お知らせ済みの項目の改訂"]
+    assert "- 源泉徴収税額表（訂正）\n" in revised and "前の件名: 源泉徴収税額表\n" in revised
+    assert kinds(session, "yamada") == {"new", revised_kind(2), revised_kind(3)}
+
+
+def test_a_revision_stored_while_the_update_is_being_sent_as_new_is_announced(session, engine, office):
+    people, source = office
+    crawl(session, source, notice(title="源泉徴収税額表（案）"))
+    with SmtpServer() as server:
+        settings = mail_settings(server.port)
+        server.recorder.before_accept = crawl_during_send(engine, source, notice(title="源泉徴収税額表"))
+        deliver_digests(engine=engine, settings=settings, now=NOW, only=["smith"])
+        assert server.recorder.before_accept.fired == ["smith@example.com"]
+        server.recorder.before_accept = None
+        assert "- 源泉徴収税額表（案）\n" in sections(server.recorder.messages[0])["New updates"]
+        deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["smith"])
+        deliver_digests(engine=engine, settings=settings, now=NOW + 2 * DAY, only=["smith"])
+        messages = server.recorder.messages
+    assert len(messages) == 2
+    assert str(messages[1]["Subject"]) == "[kaisei] 1 revised (2026-04-02)"
+    revised = sections(messages[1])["Revised since we told you"]
+    assert "- 源泉徴収税額表\n" in revised and "Previously: 源泉徴収税額表（案）" in revised
+    assert kinds(session, "smith") == {"new", revised_kind(2)}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def unmigrated_url(request, tmp_path, pg_url):
+    """An empty database of its own, no schema yet: SQLite in tmp_path, or a database created on the PostgreSQL
+    server for this test (dropped after it)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    if pg_url is None:
+        pytest.skip("KAISEI_TEST_DATABASE_URL is not set")
+    url = sa.engine.make_url(pg_url)
+    name = f"kaisei_mig_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def test_deliveries_sent_before_the_upgrade_owe_what_they_owed(unmigrated_url, settings):
+    """Deliveries recorded before kaisei kept the revision shown get the revision in effect when they were sent:
+    what was owed (by the old time rule) is still owed, once, and nothing else is."""
+    import sqlalchemy as sa
+
+    from tracker.db import create_db_engine, upgrade
+    from tracker.departments import sync_departments
+    from tracker.digest import build_digests
+    from tracker.models import UpdateRevision, UTCDateTime
+
+    engine = create_db_engine(unmigrated_url, migrate=False)
+    upgrade(engine, "0002")
+    at = {n: NOW - n * DAY for n in range(8)}  # n days before NOW
+    with Session(engine, expire_on_commit=False) as s:
+        sync_departments(session=s, settings=settings)
+        yamada = add_person(session=s, handle="yamada", name="山田 太郎", email="yamada@example.co.jp",
+                            departments=["accounting"])
+        yamada.created_at = at[7]
+        source = Source(name="nta-news", title="国税庁 トピックス", kind="html", url="https://www.nta.go.jp/")
+        s.add_all([yamada, source])
+        s.flush()
+
+        def update(n: int, revisions: list[tuple[str, dt.datetime]], title: str) -> Update:
+            """An update now at len(revisions) + 1, each earlier version superseded at the time given."""
+            row = Update(source_id=source.id, url=f"https://www.nta.go.jp/law/{n}.htm", title=title,
+                         published_at=at[7], fetched_at=at[7], revision=len(revisions) + 1,
+                         changed_at=revisions[-1][1])
+            s.add(row)
+            s.flush()
+            s.add(Tag(update_id=row.id, kind="department", label="accounting", origin="rule"))
+            for revision, (old_title, superseded_at) in enumerate(revisions, start=1):
+                s.add(UpdateRevision(update_id=row.id, revision=revision, title=old_title,
+                                     superseded_at=superseded_at))
+            return row
+
+        sent_before = update(1, [("通達 1", at[1])], "通達 1（改正）")  # sent 3 days ago, revised 1 day ago
+        sent_after = update(2, [("通達 2", at[1])], "通達 2（改正）")  # revised 1 day ago, sent as new today
+        announced = update(3, [("通達 3", at[5]), ("通達 3（改正）", at[1])], "通達 3（再改正）")
+        s.commit()
+        legacy = [(sent_before.id, "new", at[3]), (sent_after.id, "new", at[0]),
+                  (sent_after.id, reminder_kind(dt.date(2026, 4, 10)), at[0]),
+                  (announced.id, "new", at[6]), (announced.id, revised_kind(2), at[4])]
+        # the table as it was at 0002 (no revision column), sent_at stored the way kaisei stores every time
+        s.execute(sa.text("INSERT INTO digestdelivery (person_id, update_id, kind, sent_at) VALUES (:p, :u, :k, :t)")
+                  .bindparams(sa.bindparam("t", type_=UTCDateTime())),
+                  [{"p": yamada.id, "u": u, "k": k, "t": t} for u, k, t in legacy])
+        s.commit()
+
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as s:
+        shown = {(u, k): r for u, k, r in s.exec(
+            select(DigestDelivery.update_id, DigestDelivery.kind, DigestDelivery.revision)).all()}
+        assert shown == {(sent_before.id, "new"): 1, (sent_after.id, "new"): 2,
+                         (sent_after.id, reminder_kind(dt.date(2026, 4, 10))): 2,
+                         (announced.id, "new"): 1, (announced.id, revised_kind(2)): 2}
+        (digest,) = build_digests(session=s, settings=mail_settings(25), now=NOW)
+        assert [(i.update_id, i.revision, i.previous_title) for i in digest.revised] == [
+            (announced.id, 3, "通達 3（改正）"), (sent_before.id, 2, "通達 1")]
+        assert digest.sections == [] and digest.reminders == []
+        s.rollback()
+    engine.dispose()

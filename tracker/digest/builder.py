@@ -10,12 +10,15 @@ What is in a digest (documented in README, "Digest and service"):
   departments the update is tagged with (configured order), newest first, at most ``digest.max_updates``; the rest
   stay owed and come in the next digest.
 - **Revised**: updates of the person's departments they were already sent (a ``DigestDelivery`` of kind ``new``)
-  whose page changed since a digest last told them about it: the latest of their ``new`` and ``revised:N``
-  deliveries for it was sent before ``Update.changed_at`` (when a re-crawl last saw a new revision). Recorded as
-  kind ``revised:N`` (N = ``Update.revision``), so each revision is announced once — several revisions between two
-  digests are one announcement — and someone who first got the update at its latest revision is not told again.
-  Each shows the person's state (applied matters most: their evidence may predate the change) and what changed:
-  the title they were sent when the title changed (from ``UpdateRevision``), else that the content was revised.
+  whose page changed since a digest last told them about it: ``Update.revision`` is past the highest revision their
+  ``new`` and ``revised:N`` deliveries showed (``DigestDelivery.revision``, the revision of the row the mail was
+  built from). Revisions, not times: a crawl that commits a revision while a digest is on its way (its
+  ``changed_at`` then predates the delivery's ``sent_at``) leaves that revision owed, and a mail is never recorded as
+  showing a revision it did not show. Recorded as kind ``revised:N`` (N = the revision shown), so each revision is
+  announced once — several revisions between two digests are one announcement — and someone who first got the
+  update at its latest revision is not told again. Each shows the person's state (applied matters most: their
+  evidence may predate the change) and what changed: the title of the revision they were last shown when the
+  title changed (from ``UpdateRevision``), else that the content was revised.
   ``UpdateRevision`` keeps no dates, so the current 施行日/締切 are shown, never claimed to have moved.
   Most recently revised first, at most ``digest.max_updates``; the rest stay owed and come in the next digest.
 - **Due soon**: updates of the person's departments whose 施行日 (effective_on) or 締切 (deadline_on) falls within
@@ -58,6 +61,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 KIND_NEW = "new"
 REMINDER_PREFIX = "reminder:"
 REVISED_PREFIX = "revised:"
+# What every section reads of an update, in this order (``DigestBuilder._item``); the revision is the one shown.
+_ITEM_COLUMNS = (Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
+                 Update.deadline_on, Source.title, Source.name, Update.revision)
 
 
 def reminder_kind(day: dt.date) -> str:
@@ -111,7 +117,7 @@ class Digest:
     sections: list[DepartmentSection]
     reminders: list[DigestItem]
     more: int  # owed new updates left for the next digest
-    keys: list[tuple[int, str]]  # (update_id, kind) to record as delivered
+    keys: list[tuple[int, str, int]]  # (update_id, kind, revision shown) to record as delivered
     message: Optional[EmailMessage] = None
     revised: list[DigestItem] = field(default_factory=list)
     revised_more: int = 0  # owed revisions left for the next digest
@@ -198,8 +204,7 @@ class DigestBuilder:
             DigestDelivery.kind == KIND_NEW))
         when = sa.func.coalesce(Update.published_at, Update.fetched_at)
         new_rows = session.exec(
-            select(Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
-                   Update.deadline_on, Source.title, Source.name)
+            select(*_ITEM_COLUMNS)
             .join(Source, Source.id == Update.source_id)
             .where(self.in_departments(departments), ~delivered_new)
             .where(sa.or_(Update.published_at >= floor,
@@ -208,7 +213,7 @@ class DigestBuilder:
         ).all()
         more = max(0, len(new_rows) - settings.digest.max_updates)
         new_rows = new_rows[:settings.digest.max_updates]
-        revised_rows, told_at = self._revised_rows(person.id, departments)
+        revised_rows, told = self._revised_rows(person.id, departments)
         revised_more = max(0, len(revised_rows) - settings.digest.max_updates)
         revised_rows = revised_rows[:settings.digest.max_updates]
 
@@ -216,8 +221,7 @@ class DigestBuilder:
         applied = sa.exists(select(Status.update_id).where(
             Status.person_id == person.id, Status.update_id == Update.id, Status.state == "applied"))
         due_rows = session.exec(
-            select(Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
-                   Update.deadline_on, Source.title, Source.name)
+            select(*_ITEM_COLUMNS)
             .join(Source, Source.id == Update.source_id)
             .where(sa.or_(Update.effective_on.between(self.today, horizon),
                           Update.deadline_on.between(self.today, horizon)))
@@ -231,14 +235,16 @@ class DigestBuilder:
                     DigestDelivery.person_id == person.id, DigestDelivery.update_id.in_(ids[start:start + 500]),
                     DigestDelivery.kind.startswith(REMINDER_PREFIX))).all())
 
-        keys: list[tuple[int, str]] = []
+        # Each key carries the revision of the very row its section was built from: a crawl may commit between
+        # these queries, and what is recorded must be what the mail shows.
+        keys: list[tuple[int, str, int]] = []
         new_ids = {r[0] for r in new_rows}
         revised_ids = {r[0] for r in revised_rows}
         reminders: list[DigestItem] = []
         for row in due_rows:
             item = self._item(row)
             owed = [reminder_kind(d) for _, d, _ in item.due if (item.update_id, reminder_kind(d)) not in reminded]
-            keys.extend((row[0], kind) for kind in owed)
+            keys.extend((row[0], kind, item.revision) for kind in owed)
             # a new or revised update shows its dates in its own section already
             if owed and row[0] not in new_ids and row[0] not in revised_ids:
                 reminders.append(item)
@@ -255,9 +261,9 @@ class DigestBuilder:
                                                                    key=lambda k: (self.order.get(k, 99), k))
                          if k != home]
             sections[home].append(item)
-            keys.append((row[0], KIND_NEW))
-        revised = self._revised_items(revised_rows, told_at)
-        keys.extend((item.update_id, revised_kind(item.revision)) for item in revised)
+            keys.append((row[0], KIND_NEW, item.revision))
+        revised = self._revised_items(revised_rows, told)
+        keys.extend((item.update_id, revised_kind(item.revision), item.revision) for item in revised)
         states = _states(session, person.id, [i.update_id for s in sections.values() for i in s]
                          + [i.update_id for i in reminders] + [i.update_id for i in revised])
         for item in [i for s in sections.values() for i in s] + reminders + revised:
@@ -271,59 +277,57 @@ class DigestBuilder:
             sections=[DepartmentSection(k, self.dept_name(k, lang), items) for k, items in sections.items() if items],
             reminders=reminders, more=more, keys=keys, revised=revised, revised_more=revised_more)
 
-    def _revised_rows(self, person_id: int, departments: list[str]) -> tuple[list, dict[int, dt.datetime]]:
-        """Updates of ``departments`` revised since a digest last told the person about them, most recent first,
-        and when that was (update id → the latest of their ``new``/``revised:N`` deliveries)."""
+    def _revised_rows(self, person_id: int, departments: list[str]) -> tuple[list, dict[int, int]]:
+        """Updates of ``departments`` at a revision past the one a digest last showed the person, most recently
+        revised first, and that revision (update id → the highest revision their ``new``/``revised:N`` deliveries
+        showed)."""
         told_kinds = sa.or_(DigestDelivery.kind == KIND_NEW, DigestDelivery.kind.startswith(REVISED_PREFIX))
         told = (
-            select(DigestDelivery.update_id.label("update_id"), sa.func.max(DigestDelivery.sent_at).label("told_at"))
+            select(DigestDelivery.update_id.label("update_id"),
+                   sa.func.max(DigestDelivery.revision).label("told_revision"))
             .where(DigestDelivery.person_id == person_id, told_kinds)
             .group_by(DigestDelivery.update_id)
             # only what they were sent as new: a revision is news about something they know
             .having(sa.func.sum(sa.case((DigestDelivery.kind == KIND_NEW, 1), else_=0)) > 0)
             .subquery())
-        # Belt and braces beside the time rule: a revision already announced is never owed again (a clock set
-        # back, or changed_at written by hand, must not make record_delivery hit the unique key).
-        announced = sa.exists(select(DigestDelivery.id).where(
-            DigestDelivery.person_id == person_id, DigestDelivery.update_id == Update.id,
-            DigestDelivery.kind == sa.literal(REVISED_PREFIX) + sa.cast(Update.revision, sa.String)))
         rows = self.session.exec(
-            select(Update.id, Update.title, Update.url, Update.published_at, Update.fetched_at, Update.effective_on,
-                   Update.deadline_on, Source.title, Source.name, Update.revision, told.c.told_at)
+            select(*_ITEM_COLUMNS, told.c.told_revision)
             .join(Source, Source.id == Update.source_id)
             .join(told, told.c.update_id == Update.id)
-            .where(Update.revision > 1, Update.changed_at.is_not(None), Update.changed_at > told.c.told_at)
-            .where(self.in_departments(departments), ~announced)
-            .order_by(Update.changed_at.desc(), Update.id.desc())
+            .where(Update.revision > told.c.told_revision)
+            .where(self.in_departments(departments))
+            .order_by(sa.func.coalesce(Update.changed_at, Update.fetched_at).desc(), Update.id.desc())
         ).all()
-        return [tuple(r[:10]) for r in rows], {r[0]: _aware(r[10]) for r in rows}
+        return [tuple(r[:10]) for r in rows], {r[0]: r[10] for r in rows}
 
-    def _revised_items(self, rows: list, told_at: dict[int, dt.datetime]) -> list[DigestItem]:
-        """Digest items for revised rows, each with the title the reader was sent when it is not the current one."""
+    def _revised_items(self, rows: list, told: dict[int, int]) -> list[DigestItem]:
+        """Digest items for revised rows, each with the title the reader was last shown when it is not the current
+        one."""
         ids = [r[0] for r in rows]
-        versions: dict[int, list[tuple[int, str, dt.datetime]]] = {}
+        versions: dict[int, dict[int, str]] = {}
         for start in range(0, len(ids), 500):
-            for update_id, revision, title, superseded_at in self.session.exec(
-                    select(UpdateRevision.update_id, UpdateRevision.revision, UpdateRevision.title,
-                           UpdateRevision.superseded_at)
-                    .where(UpdateRevision.update_id.in_(ids[start:start + 500]))
-                    .order_by(UpdateRevision.update_id, UpdateRevision.revision)).all():
-                versions.setdefault(update_id, []).append((revision, title, _aware(superseded_at)))
+            for update_id, revision, title in self.session.exec(
+                    select(UpdateRevision.update_id, UpdateRevision.revision, UpdateRevision.title)
+                    .where(UpdateRevision.update_id.in_(ids[start:start + 500]))).all():
+                versions.setdefault(update_id, {})[revision] = title
         items = []
         for row in rows:
-            item = self._item(row[:9])
-            item.revision = row[9]
-            # The version they were sent is the first one superseded after they were told (the same comparison
-            # that made the update owed); without one, the version just before this revision.
-            kept = versions.get(item.update_id, [])
-            seen = next((v for v in kept if v[2] > told_at[item.update_id]), kept[-1] if kept else None)
-            if seen is not None and _one_line(seen[1]) and _one_line(seen[1]) != _one_line(row[1]):
-                item.previous_title = _one_line(seen[1])
+            item = self._item(row)
+            # The version they were shown is kept under its own revision number (the store keeps each superseded
+            # version); without it, the version just before this revision.
+            kept = versions.get(item.update_id, {})
+            seen = kept.get(told[item.update_id])
+            if seen is None:
+                earlier = [r for r in kept if r < item.revision]
+                seen = kept[max(earlier)] if earlier else None
+            if seen is not None and _one_line(seen) and _one_line(seen) != _one_line(row[1]):
+                item.previous_title = _one_line(seen)
             items.append(item)
         return items
 
     def _item(self, row) -> DigestItem:
-        update_id, title, url, published_at, fetched_at, effective_on, deadline_on, source_title, source_name = row
+        (update_id, title, url, published_at, fetched_at, effective_on, deadline_on, source_title, source_name,
+         revision) = row[:10]
         shown = published_at or fetched_at
         due = []
         for which, day in (("effective_on", effective_on), ("deadline_on", deadline_on)):
@@ -332,7 +336,7 @@ class DigestBuilder:
         return DigestItem(
             update_id=update_id, title=_one_line(title) or url, url=safe_url(url or ""),
             source=source_title or source_name, published=shown.astimezone(self.zone).date() if shown else None,
-            effective_on=effective_on, deadline_on=deadline_on, due=due)
+            effective_on=effective_on, deadline_on=deadline_on, due=due, revision=revision)
 
     # -- message -------------------------------------------------------------------------------------------
 
@@ -374,13 +378,6 @@ class DigestBuilder:
         msg["Content-Language"] = digest.lang  # after add_alternative, which moves Content-* into the first part
         digest.message = msg
         return msg
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """A timestamp read from an aggregate or a subquery column, as aware UTC (SQLite hands those back naive)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
 def _states(session: Session, person_id: int, update_ids: list[int]) -> dict[int, str]:
@@ -469,8 +466,11 @@ def record_delivery(*, session: Session, digest: Digest, sent_at: Optional[dt.da
     """Record every update of ``digest`` as delivered (call only once the SMTP server accepted it); commits."""
     sent_at = sent_at or utcnow()
     message_id = str(digest.message["Message-ID"]) if digest.message is not None else None
-    rows = [{"person_id": digest.person_id, "update_id": update_id, "kind": kind, "sent_at": sent_at,
-             "message_id": message_id} for update_id, kind in dict.fromkeys(digest.keys)]
+    shown: dict[tuple[int, str], int] = {}
+    for update_id, kind, revision in digest.keys:  # a date that is both 施行日 and 締切 is one reminder
+        shown.setdefault((update_id, kind), revision)
+    rows = [{"person_id": digest.person_id, "update_id": update_id, "kind": kind, "revision": revision,
+             "sent_at": sent_at, "message_id": message_id} for (update_id, kind), revision in shown.items()]
     if rows:  # one executemany: ORM objects for 200 rows per person cost more than building the mail
         session.execute(sa.insert(DigestDelivery.__table__), rows)
     session.commit()
