@@ -72,6 +72,8 @@ def scrapy_settings(crawl: Optional[CrawlSettings] = None, *, overrides: Optiona
         "DOWNLOAD_DELAY": crawl.download_delay,
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "DNS_TIMEOUT": crawl.timeout,
+        # An IP address needs no lookup thread; names are resolved (and cached) as Scrapy does.
+        "TWISTED_DNS_RESOLVER": "crawlers.resolver.LiteralAddressResolver",
         "DOWNLOAD_MAXSIZE": crawl.max_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "RETRY_ENABLED": crawl.retries > 0,
@@ -100,6 +102,10 @@ def scrapy_settings(crawl: Optional[CrawlSettings] = None, *, overrides: Optiona
         "LOGSTATS_INTERVAL": 0,
         "STATS_DUMP": False,
     }
+    from scrapy.settings import default_settings
+
+    if not hasattr(default_settings, "TWISTED_DNS_RESOLVER"):  # Scrapy < 2.14 names it DNS_RESOLVER
+        values["DNS_RESOLVER"] = values.pop("TWISTED_DNS_RESOLVER")
     if overrides:
         values.update(overrides)
     return values
