@@ -6,9 +6,11 @@ the end), so two runs at once do not meet; tables are emptied between tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -30,15 +32,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs KAISEI_TEST_DATABASE_URL")
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> str | None:
-    """A fresh PostgreSQL database for this pytest process, or None when no server was named."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        yield None
-        return
+@contextlib.contextmanager
+def scratch_pg_database(base: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``base`` (named ``prefix`` + a random part), its URL
+    yielded; its connections ended and the database dropped afterwards."""
     url = sa.engine.make_url(base)
-    name = f"kaisei_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = f"{prefix}{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -51,6 +50,23 @@ def pg_url() -> str | None:
             ), {"n": name})
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def scratch_pg():
+    """:func:`scratch_pg_database`, for a test that needs a PostgreSQL database of its own (an unmigrated one)."""
+    return scratch_pg_database
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str | None:
+    """A fresh PostgreSQL database for this pytest process, or None when no server was named."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        yield None
+        return
+    with scratch_pg_database(base, f"kaisei_test_{os.getpid()}_") as url:
+        yield url
 
 
 _PG_ENGINE = {}

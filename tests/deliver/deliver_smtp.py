@@ -25,6 +25,31 @@ from tracker.digest.strings import STRINGS
 URL_RE = re.compile(r"https?://\S+")
 
 
+def assert_tags_balance(html: str) -> None:
+    """Every element of a mail's HTML part is closed, in order (void elements aside): a template or an escaping
+    slip that leaves a tag open or closes the wrong one fails here."""
+    from html.parser import HTMLParser
+
+    void = {"meta", "br", "img", "hr", "link"}
+
+    class Balance(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):  # noqa: ANN001
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
+            self.stack.pop()
+
+    checker = Balance()
+    checker.feed(html)
+    assert checker.stack == [], checker.stack[-3:]
+
+
 class LocalController(Controller):
     """aiosmtpd's Controller on port 0: its readiness probe must use the port the OS picked."""
 

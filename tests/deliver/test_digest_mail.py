@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from sqlmodel import Session, select
 
-from deliver_smtp import SmtpRecorder, SmtpServer, closed_port, deliveries, new_urls
+from deliver_smtp import SmtpRecorder, SmtpServer, assert_tags_balance, closed_port, deliveries, new_urls
 from tracker.config import Settings
 from tracker.digest import DigestNotSent, build_digests, deliver_digests, preview_digests, reminder_kind
 from tracker.errors import MailError
@@ -331,8 +331,6 @@ def test_stop_request_ends_the_run_between_messages(session, engine, team):
 
 
 def test_html_is_table_layout_with_inline_css_only(session, team):
-    from html.parser import HTMLParser
-
     (digest,) = list(build_digests(session=session, settings=mail_settings(25), now=NOW, only=["yamada"]))
     html = digest.message.get_body(("html",)).get_content()
     assert "<style" not in html and "<link" not in html and "class=" not in html  # Gmail/Outlook keep inline only
@@ -340,24 +338,7 @@ def test_html_is_table_layout_with_inline_css_only(session, team):
     assert 'role="presentation"' in html and 'width="640"' in html
     assert "font-family:'Hiragino Kaku Gothic ProN'" in html  # our own CSS is not entity-escaped
 
-    class Balance(HTMLParser):
-        VOID = {"meta", "br", "img", "hr", "link"}
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.stack: list[str] = []
-
-        def handle_starttag(self, tag, attrs):  # noqa: ANN001
-            if tag not in self.VOID:
-                self.stack.append(tag)
-
-        def handle_endtag(self, tag):  # noqa: ANN001
-            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
-            self.stack.pop()
-
-    checker = Balance()
-    checker.feed(html)
-    assert checker.stack == []
+    assert_tags_balance(html)
 
 
 def test_language_falls_back_to_the_configured_one(session, team):

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from crawlers.items import UpdateItem
-from deliver_smtp import SmtpServer, deliveries, new_urls
+from deliver_smtp import SmtpServer, assert_tags_balance, deliveries, new_urls
 from deliver_smtp import text_sections as sections  # heading → the text below it, in the plain-text part
 from tracker.config import Settings
 from tracker.dates import JST
@@ -240,8 +240,6 @@ def test_hostile_titles_are_escaped_in_the_revised_section(session, engine, offi
 
 
 def test_revised_html_tags_balance(session, engine, office):
-    from html.parser import HTMLParser
-
     people, source = office
     crawl(session, source, notice(deadline_on=dt.date(2026, 4, 9)))
     with SmtpServer() as server:
@@ -251,22 +249,8 @@ def test_revised_html_tags_balance(session, engine, office):
         deliver_digests(engine=engine, settings=settings, now=NOW + DAY, only=["yamada"])
         html = server.recorder.messages[1].get_body(("html",)).get_content()
 
-    class Balance(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.stack: list[str] = []
-
-        def handle_starttag(self, tag, attrs):  # noqa: ANN001
-            if tag not in {"meta", "br"}:
-                self.stack.append(tag)
-
-        def handle_endtag(self, tag):  # noqa: ANN001
-            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
-            self.stack.pop()
-
-    checker = Balance()
-    checker.feed(html)
-    assert checker.stack == [] and "class=" not in html and "<style" not in html
+    assert_tags_balance(html)
+    assert "class=" not in html and "<style" not in html
     assert "前の件名: 令和8年分 源泉徴収税額表について</div>" in html
 
 
@@ -358,31 +342,16 @@ def test_a_revision_stored_while_the_update_is_being_sent_as_new_is_announced(se
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def unmigrated_url(request, tmp_path, pg_url):
+def unmigrated_url(request, tmp_path, pg_url, scratch_pg):
     """An empty database of its own, no schema yet: SQLite in tmp_path, or a database created on the PostgreSQL
     server for this test (dropped after it)."""
-    import uuid
-
-    import sqlalchemy as sa
-
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
     if pg_url is None:
         pytest.skip("KAISEI_TEST_DATABASE_URL is not set")
-    url = sa.engine.make_url(pg_url)
-    name = f"kaisei_mig_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with scratch_pg(pg_url, "kaisei_mig_") as url:
+        yield url
 
 
 def test_deliveries_sent_before_the_upgrade_owe_what_they_owed(unmigrated_url, settings):
